@@ -1,0 +1,108 @@
+//! The registry of connected clients, read by CLIENT LIST/INFO/KILL and INFO clients.
+//!
+//! Each connection owns an `Arc<ClientHandle>` and updates it with relaxed atomics after each
+//! batch, so the registry costs the hot path no lock; only names sit behind a mutex.
+
+use actix::prelude::*;
+use dashmap::DashMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, AtomicU8, Ordering::Relaxed};
+use std::sync::{Arc, Mutex};
+
+/// Asks a connection to close (CLIENT KILL, SHUTDOWN, maxclients lowered ...).
+#[derive(Message, Debug, Clone, Copy)]
+#[rtype(result = "()")]
+pub struct Kill;
+
+/// What the registry knows about one client.
+pub struct ClientHandle {
+    pub id: u64,
+    pub addr: SocketAddr,
+    pub laddr: SocketAddr,
+    pub fd: i64,
+    /// Unix time in ms when the connection was accepted.
+    pub created_ms: u64,
+    /// Unix time in ms of the last command.
+    pub last_ms: AtomicU64,
+    pub db: AtomicI64,
+    /// RESP version (2 or 3).
+    pub resp: AtomicU8,
+    pub name: Mutex<Option<String>>,
+    /// Lowercase name of the last command, e.g. `client|list`.
+    pub last_cmd: Mutex<String>,
+    pub authenticated: AtomicBool,
+    /// Bytes waiting in the query buffer.
+    pub qbuf: AtomicU64,
+    /// Bytes of replies not yet written to the socket.
+    pub obuf: AtomicU64,
+    /// Whether CLIENT KILL SKIPME applies, etc: set once the connection asked to close.
+    pub closing: AtomicBool,
+    pub kill: Recipient<Kill>,
+}
+
+impl ClientHandle {
+    pub fn name(&self) -> Option<String> {
+        self.name.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    pub fn set_name(&self, name: Option<String>) {
+        *self.name.lock().unwrap_or_else(|e| e.into_inner()) = name;
+    }
+
+    pub fn set_last_cmd(&self, cmd: &str) {
+        let mut last = self.last_cmd.lock().unwrap_or_else(|e| e.into_inner());
+        if *last != cmd {
+            last.clear();
+            last.push_str(cmd);
+        }
+    }
+
+    pub fn last_cmd(&self) -> String {
+        self.last_cmd.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+/// All connected clients by id.
+#[derive(Default)]
+pub struct ClientRegistry {
+    clients: DashMap<u64, Arc<ClientHandle>>,
+    next_id: AtomicU64,
+}
+
+impl ClientRegistry {
+    pub fn new() -> Self {
+        ClientRegistry { clients: DashMap::new(), next_id: AtomicU64::new(1) }
+    }
+
+    /// A fresh client id; ids grow from 1 and are never reused, as in Redis.
+    pub fn next_id(&self) -> u64 {
+        self.next_id.fetch_add(1, Relaxed)
+    }
+
+    pub fn insert(&self, h: Arc<ClientHandle>) {
+        self.clients.insert(h.id, h);
+    }
+
+    pub fn remove(&self, id: u64) {
+        self.clients.remove(&id);
+    }
+
+    pub fn len(&self) -> usize {
+        self.clients.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.clients.is_empty()
+    }
+
+    pub fn get(&self, id: u64) -> Option<Arc<ClientHandle>> {
+        self.clients.get(&id).map(|c| c.clone())
+    }
+
+    /// Every client, by id ascending (the order CLIENT LIST shows).
+    pub fn all(&self) -> Vec<Arc<ClientHandle>> {
+        let mut v: Vec<_> = self.clients.iter().map(|c| c.clone()).collect();
+        v.sort_by_key(|c| c.id);
+        v
+    }
+}

@@ -1,0 +1,3 @@
+//! Generic key commands.
+
+pub static COMMANDS: &[super::CommandSpec] = &[];

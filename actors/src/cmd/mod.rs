@@ -1,0 +1,208 @@
+//! Commands: the table, the dispatcher, and one file per command with its parsing and effect.
+
+pub mod args;
+pub mod error;
+pub mod flags;
+pub mod table;
+#[cfg(test)]
+pub mod testing;
+
+pub mod connection;
+pub mod keys;
+pub mod server;
+pub mod strings;
+
+use crate::keyspace::state::Keyspace;
+use crate::server::{unix_ms, ServerContext};
+use crate::session::Session;
+pub use args::Args;
+use bytes::{Bytes, BytesMut};
+pub use error::CmdError;
+use protocol::ReplyWriter;
+use std::collections::HashMap;
+
+/// What a handler does: parse `args`, change the keyspace, write one reply to `ex.out`.
+/// On `Err` it must not have written anything; the dispatcher writes the error.
+pub type Handler = fn(&mut Exec, Args) -> Result<(), CmdError>;
+
+/// A command as Redis's command table describes it.
+pub struct CommandSpec {
+    /// Lowercase name (`get`, or `setname` for a subcommand).
+    pub name: &'static str,
+    /// Positive: exact argument count including the name; negative: at least `-arity`.
+    pub arity: i32,
+    /// [`flags`] bits.
+    pub flags: u32,
+    pub first_key: i32,
+    pub last_key: i32,
+    pub step: i32,
+    pub group: &'static str,
+    pub summary: &'static str,
+    pub since: &'static str,
+    pub handler: Handler,
+    pub subcommands: &'static [CommandSpec],
+}
+
+/// What the keyspace actor must do after a command, beyond replying.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    None,
+    /// SHUTDOWN: stop the server once the batch is answered.
+    Shutdown,
+}
+
+/// Everything a handler may touch while it runs.
+pub struct Exec<'a> {
+    pub ks: &'a mut Keyspace,
+    pub session: &'a mut Session,
+    pub server: &'a ServerContext,
+    pub out: ReplyWriter<'a>,
+    /// Unix ms, fixed for the duration of one command as Redis caches it.
+    pub now: u64,
+    pub effect: Effect,
+    pub table: &'a CommandTable,
+}
+
+impl Exec<'_> {
+    pub fn db(&self) -> usize {
+        self.session.db
+    }
+}
+
+/// Name lookup over the static table.
+pub struct CommandTable {
+    by_name: HashMap<&'static [u8], &'static CommandSpec>,
+}
+
+impl Default for CommandTable {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl CommandTable {
+    pub fn new() -> Self {
+        let by_name = table::GROUPS
+            .iter()
+            .flat_map(|g| g.iter())
+            .map(|c| (c.name.as_bytes(), c))
+            .collect();
+        CommandTable { by_name }
+    }
+
+    pub fn lookup(&self, name: &[u8]) -> Option<&'static CommandSpec> {
+        let mut buf = [0u8; 32];
+        if name.len() > buf.len() {
+            return None;
+        }
+        let lower = &mut buf[..name.len()];
+        lower.copy_from_slice(name);
+        lower.make_ascii_lowercase();
+        self.by_name.get(&*lower).copied()
+    }
+
+    /// Every top-level command.
+    pub fn all(&self) -> impl Iterator<Item = &'static CommandSpec> {
+        table::GROUPS.iter().flat_map(|g| g.iter())
+    }
+
+    /// Runs one command and writes its reply; returns what the actor must do next.
+    pub fn run(
+        &self,
+        ks: &mut Keyspace,
+        session: &mut Session,
+        server: &ServerContext,
+        out: &mut BytesMut,
+        args: &[Bytes],
+    ) -> Effect {
+        let resp = session.resp;
+        let mut ex = Exec {
+            ks,
+            session,
+            server,
+            out: ReplyWriter::new(out, resp),
+            now: unix_ms(),
+            effect: Effect::None,
+            table: self,
+        };
+        let (result, fullname) = match self.resolve(args) {
+            Ok((spec, fullname, skip)) => {
+                let authed = ex.session.authenticated || spec.flags & flags::NO_AUTH != 0;
+                let r = if authed {
+                    (spec.handler)(&mut ex, Args::new(args, skip))
+                } else {
+                    Err(CmdError::NoAuth)
+                };
+                (r, fullname)
+            }
+            Err(e) => (Err(e), String::new()),
+        };
+        ex.ks.stats.total_commands_processed += 1;
+        if let Err(e) = result {
+            ex.ks.stats.total_error_replies += 1;
+            ex.out.error(&e.to_string());
+        }
+        let effect = ex.effect;
+        if !fullname.is_empty() {
+            ex.session.publish(&fullname, ex.now);
+        }
+        effect
+    }
+
+    /// Finds the command (and subcommand) and checks arity, with Redis's error for each failure.
+    /// Returns the spec, its full name (`client|setname`) and how many arguments name it.
+    fn resolve(&self, args: &[Bytes]) -> Result<(&'static CommandSpec, String, usize), CmdError> {
+        let name = &args[0];
+        let Some(spec) = self.lookup(name) else {
+            return Err(unknown_command(args));
+        };
+        if !spec.subcommands.is_empty() {
+            if args.len() == 1 {
+                return Err(CmdError::Arity(spec.name.into()));
+            }
+            let sub = &args[1];
+            let found = spec.subcommands.iter().find(|s| s.name.as_bytes().eq_ignore_ascii_case(sub));
+            let Some(subspec) = found else {
+                return Err(CmdError::unknown_subcommand(sub, &String::from_utf8_lossy(name)));
+            };
+            let full = format!("{}|{}", spec.name, subspec.name);
+            if !arity_ok(subspec.arity, args.len()) {
+                return Err(CmdError::Arity(full));
+            }
+            return Ok((subspec, full, 2));
+        }
+        if !arity_ok(spec.arity, args.len()) {
+            return Err(CmdError::Arity(spec.name.into()));
+        }
+        Ok((spec, spec.name.into(), 1))
+    }
+}
+
+fn arity_ok(arity: i32, argc: usize) -> bool {
+    let argc = argc as i32;
+    if arity > 0 {
+        argc == arity
+    } else {
+        argc >= -arity
+    }
+}
+
+/// `ERR unknown command '<name>', with args beginning with: '<a>' '<b>' ` as Redis builds it:
+/// arguments are added while the list is shorter than 128 bytes.
+fn unknown_command(args: &[Bytes]) -> CmdError {
+    let mut list = String::new();
+    for a in &args[1..] {
+        if list.len() >= 128 {
+            break;
+        }
+        let room = 128 - list.len();
+        list.push('\'');
+        list.push_str(&error::truncate_lossy(a, room));
+        list.push_str("' ");
+    }
+    CmdError::Other(format!(
+        "ERR unknown command '{}', with args beginning with: {}",
+        error::truncate_lossy(&args[0], 128),
+        list
+    ))
+}

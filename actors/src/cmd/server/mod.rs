@@ -1,0 +1,5 @@
+//! Server commands.
+
+pub mod shutdown;
+
+pub static COMMANDS: &[super::CommandSpec] = &[shutdown::SPEC];

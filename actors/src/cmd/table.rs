@@ -1,0 +1,40 @@
+//! Every command the server knows, in one static table.
+
+use super::CommandSpec;
+use super::{connection, keys, server, strings};
+
+/// Each group's module lists its own commands.
+pub static GROUPS: &[&[CommandSpec]] =
+    &[connection::COMMANDS, strings::COMMANDS, keys::COMMANDS, server::COMMANDS];
+
+/// Builds a spec; keeps each command file's declaration to one call.
+#[allow(clippy::too_many_arguments)]
+pub const fn spec(
+    name: &'static str,
+    arity: i32,
+    flags: u32,
+    keys: (i32, i32, i32),
+    group: &'static str,
+    since: &'static str,
+    summary: &'static str,
+    handler: super::Handler,
+) -> CommandSpec {
+    CommandSpec {
+        name,
+        arity,
+        flags,
+        first_key: keys.0,
+        last_key: keys.1,
+        step: keys.2,
+        group,
+        summary,
+        since,
+        handler,
+        subcommands: &[],
+    }
+}
+
+/// No keys.
+pub const NO_KEYS: (i32, i32, i32) = (0, 0, 0);
+/// One key, the first argument.
+pub const KEY1: (i32, i32, i32) = (1, 1, 1);

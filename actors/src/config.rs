@@ -1,0 +1,132 @@
+//! What the actors need from the server's configuration.
+//!
+//! The configuration itself (redis.conf parsing, validation, CONFIG REWRITE) lives in the root
+//! package's `config` module, which implements [`ConfigStore`]. Actors read typed values from a
+//! [`Tunables`] snapshot, which the store replaces whenever CONFIG SET changes something.
+
+use bytes::Bytes;
+use std::sync::Arc;
+
+/// Typed values that actors consult while running. Cheap to clone behind an `Arc`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tunables {
+    /// `requirepass`; `None` when empty (no password: every client is authenticated).
+    pub requirepass: Option<Bytes>,
+    /// `databases`
+    pub databases: usize,
+    /// `maxclients`
+    pub maxclients: usize,
+    /// `timeout`, seconds; 0 disables.
+    pub timeout: u64,
+    /// `tcp-keepalive`, seconds; 0 disables.
+    pub tcp_keepalive: u64,
+    /// `protected-mode`
+    pub protected_mode: bool,
+    /// `hz`
+    pub hz: u32,
+    /// `proto-max-bulk-len`, bytes.
+    pub proto_max_bulk_len: u64,
+    /// `client-query-buffer-limit`, bytes.
+    pub client_query_buffer_limit: u64,
+    /// `port`
+    pub port: u16,
+    /// `bind` addresses as written.
+    pub bind: Vec<String>,
+    /// `dir` as an absolute path.
+    pub dir: String,
+    /// The config file in use, absolute, if any.
+    pub config_file: Option<String>,
+    /// `save` points as (seconds, changes).
+    pub save: Vec<(u64, u64)>,
+    /// `appendonly`
+    pub appendonly: bool,
+    /// `maxmemory`, bytes; 0 means no limit.
+    pub maxmemory: u64,
+    /// `maxmemory-policy`
+    pub maxmemory_policy: String,
+    /// `replica-read-only`
+    pub replica_read_only: bool,
+    /// `lazyfree-lazy-user-del`
+    pub lazyfree_lazy_user_del: bool,
+    /// `latency-tracking`
+    pub latency_tracking: bool,
+    /// `active-expire-effort` (1..=10).
+    pub active_expire_effort: u32,
+    /// `dynamic-hz`
+    pub dynamic_hz: bool,
+    /// `loglevel`
+    pub loglevel: String,
+    /// `logfile`; empty means standard output.
+    pub logfile: String,
+    /// `pidfile`; empty means none.
+    pub pidfile: String,
+}
+
+impl Default for Tunables {
+    /// Redis 7.0's defaults.
+    fn default() -> Self {
+        Tunables {
+            requirepass: None,
+            databases: 16,
+            maxclients: 10000,
+            timeout: 0,
+            tcp_keepalive: 300,
+            protected_mode: true,
+            hz: 10,
+            proto_max_bulk_len: 512 * 1024 * 1024,
+            client_query_buffer_limit: 1024 * 1024 * 1024,
+            port: 6379,
+            bind: vec!["*".into(), "-::*".into()],
+            dir: "/".into(),
+            config_file: None,
+            save: vec![(3600, 1), (300, 100), (60, 10000)],
+            appendonly: false,
+            maxmemory: 0,
+            maxmemory_policy: "noeviction".into(),
+            replica_read_only: true,
+            lazyfree_lazy_user_del: false,
+            latency_tracking: true,
+            active_expire_effort: 1,
+            dynamic_hz: true,
+            loglevel: "notice".into(),
+            logfile: String::new(),
+            pidfile: String::new(),
+        }
+    }
+}
+
+/// The server's configuration as CONFIG sees it. Implemented by the root package.
+pub trait ConfigStore: Send + Sync {
+    /// The current typed snapshot.
+    fn tunables(&self) -> Arc<Tunables>;
+
+    /// `CONFIG GET pattern...`: (name, value) pairs for every parameter (aliases included) whose
+    /// name matches one of the glob patterns, case-insensitively, each name once.
+    fn get(&self, patterns: &[Bytes]) -> Vec<(String, String)>;
+
+    /// `CONFIG SET name value [name value ...]`, all or nothing. `Err` carries the whole error
+    /// message as Redis words it, e.g. `ERR Unknown option or number of arguments for CONFIG SET -
+    /// 'foo'`.
+    fn set(&self, pairs: &[(Bytes, Bytes)]) -> Result<(), String>;
+
+    /// `CONFIG REWRITE`. `Err` carries the whole error message.
+    fn rewrite(&self) -> Result<(), String>;
+}
+
+/// A store with fixed values, for tests and tools that need no config file.
+pub struct FixedConfig(pub Arc<Tunables>);
+
+impl ConfigStore for FixedConfig {
+    fn tunables(&self) -> Arc<Tunables> {
+        self.0.clone()
+    }
+    fn get(&self, _patterns: &[Bytes]) -> Vec<(String, String)> {
+        Vec::new()
+    }
+    fn set(&self, _pairs: &[(Bytes, Bytes)]) -> Result<(), String> {
+        Err("ERR CONFIG SET is not supported by this store".into())
+    }
+    fn rewrite(&self) -> Result<(), String> {
+        Err("ERR The server is running without a config file".into())
+    }
+}

@@ -1,0 +1,87 @@
+//! Turns the byte stream of one client into batches: every complete request in the buffer
+//! becomes part of one item, so a pipeline of N commands is one message to the keyspace.
+
+use bytes::{Bytes, BytesMut};
+use protocol::request::Limits;
+use protocol::{ProtocolError, RequestDecoder};
+use std::cell::Cell;
+use std::fmt;
+use std::rc::Rc;
+use tokio_util::codec::Decoder;
+
+/// Why reading from a client stopped.
+#[derive(Debug)]
+pub enum ReadError {
+    /// The client broke the protocol; it gets the error text before the connection closes.
+    Protocol(ProtocolError),
+    /// The socket failed.
+    Io(std::io::Error),
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReadError::Protocol(e) => write!(f, "{e}"),
+            ReadError::Io(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl From<std::io::Error> for ReadError {
+    fn from(e: std::io::Error) -> Self {
+        ReadError::Io(e)
+    }
+}
+
+/// One read's worth of requests.
+pub type Batch = Vec<Vec<Bytes>>;
+
+pub struct RequestCodec {
+    decoder: RequestDecoder,
+    /// Shared with the connection, which flips `authenticated` after AUTH/HELLO.
+    limits: Rc<Cell<Limits>>,
+    /// A protocol error found after some good requests: reported on the next call, so the good
+    /// ones run first, as they would in Redis.
+    pending: Option<ProtocolError>,
+    /// Bytes consumed so far, for `total_net_input_bytes`.
+    pub consumed: u64,
+}
+
+impl RequestCodec {
+    pub fn new(limits: Rc<Cell<Limits>>) -> Self {
+        RequestCodec { decoder: RequestDecoder::new(), limits, pending: None, consumed: 0 }
+    }
+}
+
+impl Decoder for RequestCodec {
+    type Item = Batch;
+    type Error = ReadError;
+
+    fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Batch>, ReadError> {
+        if let Some(e) = self.pending.take() {
+            return Err(ReadError::Protocol(e));
+        }
+        let limits = self.limits.get();
+        let before = src.len();
+        let mut batch = Vec::new();
+        loop {
+            match self.decoder.decode(src, &limits) {
+                Ok(Some(cmd)) => {
+                    batch.push(cmd);
+                    // Until the client authenticates, each request may change the limits.
+                    if !limits.authenticated {
+                        break;
+                    }
+                }
+                Ok(None) => break,
+                Err(e) if batch.is_empty() => return Err(ReadError::Protocol(e)),
+                Err(e) => {
+                    self.pending = Some(e);
+                    break;
+                }
+            }
+        }
+        self.consumed += (before - src.len()) as u64;
+        Ok(if batch.is_empty() { None } else { Some(batch) })
+    }
+}

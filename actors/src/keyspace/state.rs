@@ -1,0 +1,127 @@
+//! The keyspace's pure state: the databases, lazy expiry and the counters INFO reports.
+
+use super::db::{Db, Entry};
+use crate::server::Rng;
+
+/// Counters owned by the keyspace (no atomics needed: only its actor touches them).
+#[derive(Debug, Default, Clone)]
+pub struct KeyspaceStats {
+    pub expired_keys: u64,
+    pub keyspace_hits: u64,
+    pub keyspace_misses: u64,
+    pub total_commands_processed: u64,
+    pub total_error_replies: u64,
+}
+
+pub struct Keyspace {
+    pub dbs: Vec<Db>,
+    /// Changes since the last save, as Redis's `server.dirty`.
+    pub dirty: u64,
+    /// Unix seconds of the last successful save (LASTSAVE); start time until one happens.
+    pub lastsave: u64,
+    pub stats: KeyspaceStats,
+    pub rng: Rng,
+}
+
+impl Keyspace {
+    pub fn new(databases: usize, seed: u64) -> Self {
+        Keyspace {
+            dbs: (0..databases.max(1)).map(|_| Db::new()).collect(),
+            dirty: 0,
+            lastsave: crate::server::unix_ms() / 1000,
+            stats: KeyspaceStats::default(),
+            rng: Rng::new(seed),
+        }
+    }
+
+    pub fn db(&mut self, i: usize) -> &mut Db {
+        &mut self.dbs[i]
+    }
+
+    /// Deletes `key` if it is expired at `now`; true when it did.
+    pub fn expire_if_needed(&mut self, db: usize, key: &[u8], now: u64) -> bool {
+        let d = &mut self.dbs[db];
+        if d.is_expired(key, now) {
+            d.remove(key);
+            self.stats.expired_keys += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Lookup for a read: expires lazily and counts keyspace hits and misses.
+    pub fn read(&mut self, db: usize, key: &[u8], now: u64) -> Option<&mut Entry> {
+        self.expire_if_needed(db, key, now);
+        let found = self.dbs[db].get_mut(key);
+        if found.is_some() {
+            self.stats.keyspace_hits += 1;
+        } else {
+            self.stats.keyspace_misses += 1;
+        }
+        found
+    }
+
+    /// Lookup for a write: expires lazily, counts nothing.
+    pub fn write(&mut self, db: usize, key: &[u8], now: u64) -> Option<&mut Entry> {
+        self.expire_if_needed(db, key, now);
+        self.dbs[db].get_mut(key)
+    }
+
+    /// Whether a live key exists (expiring it if due), without touching hit counters.
+    pub fn exists(&mut self, db: usize, key: &[u8], now: u64) -> bool {
+        self.write(db, key, now).is_some()
+    }
+
+    /// Deletes a key, live or not; true when a live key was removed.
+    pub fn delete(&mut self, db: usize, key: &[u8], now: u64) -> bool {
+        if self.expire_if_needed(db, key, now) {
+            return false;
+        }
+        self.dbs[db].remove(key).is_some()
+    }
+
+    /// One pass of active expiry over every database: deletes up to `budget` due keys in total.
+    /// Returns how many were deleted.
+    pub fn active_expire(&mut self, now: u64, budget: usize) -> usize {
+        let mut done = 0;
+        for d in &mut self.dbs {
+            if done >= budget {
+                break;
+            }
+            for k in d.due(now, budget - done) {
+                d.remove(&k);
+                done += 1;
+            }
+        }
+        self.stats.expired_keys += done as u64;
+        done
+    }
+
+    /// Keys in all databases.
+    pub fn total_keys(&self) -> usize {
+        self.dbs.iter().map(|d| d.len()).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keyspace::value::Value;
+
+    #[test]
+    fn lazy_and_active_expiry() {
+        let mut ks = Keyspace::new(2, 1);
+        ks.db(0).insert(b"a", Value::str(b"1"), 100);
+        ks.db(1).insert(b"b", Value::str(b"1"), 100);
+        ks.db(1).insert(b"c", Value::str(b"1"), 0);
+        assert!(ks.read(0, b"a", 99).is_some());
+        assert!(ks.read(0, b"a", 100).is_none());
+        assert_eq!((ks.stats.keyspace_hits, ks.stats.keyspace_misses), (1, 1));
+        assert_eq!(ks.stats.expired_keys, 1);
+        assert_eq!(ks.active_expire(200, 10), 1);
+        assert_eq!(ks.total_keys(), 1);
+        assert!(!ks.delete(1, b"zz", 0));
+        assert!(ks.delete(1, b"c", 0));
+    }
+}

@@ -1,0 +1,128 @@
+//! The values stored under keys.
+
+/// A stored value. More types arrive with the data-type work; the string type is complete.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Str(StrValue),
+}
+
+/// A string value. `raw` remembers that APPEND or SETRANGE touched it, because Redis then
+/// reports `raw` from OBJECT ENCODING whatever the length.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StrValue {
+    pub data: Vec<u8>,
+    pub raw: bool,
+}
+
+/// Longest string Redis stores as `embstr`.
+const EMBSTR_MAX: usize = 44;
+
+impl StrValue {
+    pub fn new(data: &[u8]) -> Self {
+        StrValue { data: data.to_vec(), raw: false }
+    }
+
+    pub fn from_i64(n: i64) -> Self {
+        StrValue { data: n.to_string().into_bytes(), raw: false }
+    }
+
+    /// What OBJECT ENCODING reports: `int`, `embstr` or `raw`.
+    pub fn encoding(&self) -> &'static str {
+        if !self.raw && self.data.len() <= 20 && parse_i64_strict(&self.data).is_some() {
+            "int"
+        } else if !self.raw && self.data.len() <= EMBSTR_MAX {
+            "embstr"
+        } else {
+            "raw"
+        }
+    }
+}
+
+impl Value {
+    pub fn str(data: &[u8]) -> Self {
+        Value::Str(StrValue::new(data))
+    }
+
+    /// The name TYPE answers.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Str(_) => "string",
+        }
+    }
+
+    pub fn encoding(&self) -> &'static str {
+        match self {
+            Value::Str(s) => s.encoding(),
+        }
+    }
+}
+
+/// Parses a decimal i64 exactly as Redis's `string2ll`: no spaces, no `+`, no leading zeros
+/// (except `0` itself), no `-0`, and no overflow.
+pub fn parse_i64_strict(s: &[u8]) -> Option<i64> {
+    let (neg, digits) = match s {
+        [] => return None,
+        [b'-', rest @ ..] => (true, rest),
+        _ => (false, s),
+    };
+    match digits {
+        [] => return None,
+        [b'0'] if !neg => return Some(0),
+        [b'0', ..] => return None,
+        _ => {}
+    }
+    if digits.len() > 19 {
+        return None;
+    }
+    let mut v: u64 = 0;
+    for &c in digits {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        v = v.checked_mul(10)?.checked_add((c - b'0') as u64)?;
+    }
+    if neg {
+        if v > i64::MAX as u64 + 1 {
+            None
+        } else {
+            Some((v as i64).wrapping_neg())
+        }
+    } else {
+        i64::try_from(v).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strict_integers() {
+        let table: &[(&[u8], Option<i64>)] = &[
+            (b"0", Some(0)),
+            (b"-1", Some(-1)),
+            (b"9223372036854775807", Some(i64::MAX)),
+            (b"-9223372036854775808", Some(i64::MIN)),
+            (b"9223372036854775808", None),
+            (b"-0", None),
+            (b"01", None),
+            (b"+1", None),
+            (b" 1", None),
+            (b"1a", None),
+            (b"", None),
+            (b"-", None),
+        ];
+        for (s, want) in table {
+            assert_eq!(parse_i64_strict(s), *want, "{:?}", String::from_utf8_lossy(s));
+        }
+    }
+
+    #[test]
+    fn string_encodings() {
+        assert_eq!(StrValue::new(b"123").encoding(), "int");
+        assert_eq!(StrValue::new(b"0123").encoding(), "embstr");
+        assert_eq!(StrValue::new(&[b'a'; 44]).encoding(), "embstr");
+        assert_eq!(StrValue::new(&[b'a'; 45]).encoding(), "raw");
+        assert_eq!(StrValue { data: b"1".to_vec(), raw: true }.encoding(), "raw");
+    }
+}

@@ -1,0 +1,18 @@
+//! Redactor's actors and the typed messages they exchange.
+//!
+//! - [`listener`]: one actor per bound address; accepts sockets and starts connections.
+//! - [`connection`]: one actor per client; decodes requests, batches them to the keyspace.
+//! - [`keyspace`]: owns the databases and runs commands.
+//!
+//! Every actor counts its mailbox in [`metrics`]; shared registries live in [`server`].
+
+pub mod clients;
+pub mod cmd;
+pub mod config;
+pub mod connection;
+pub mod keyspace;
+pub mod listener;
+pub mod metrics;
+pub mod server;
+pub mod session;
+pub mod stats;
