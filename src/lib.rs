@@ -1,1 +1,8 @@
-//! Redactor: wiring of the actor system behind `redactor-server` (and, later, `redactor-sentinel`).
+//! Redactor: the wiring of the actor system behind `redactor-server` (and, later,
+//! `redactor-sentinel`). The binaries are thin: they call [`launch::main`].
+
+pub mod alloc;
+pub mod config;
+pub mod launch;
+pub mod log;
+pub mod system;

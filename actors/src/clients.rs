@@ -58,7 +58,10 @@ impl ClientHandle {
     }
 
     pub fn last_cmd(&self) -> String {
-        self.last_cmd.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.last_cmd
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 }
 
@@ -71,7 +74,10 @@ pub struct ClientRegistry {
 
 impl ClientRegistry {
     pub fn new() -> Self {
-        ClientRegistry { clients: DashMap::new(), next_id: AtomicU64::new(1) }
+        ClientRegistry {
+            clients: DashMap::new(),
+            next_id: AtomicU64::new(1),
+        }
     }
 
     /// A fresh client id; ids grow from 1 and are never reused, as in Redis.

@@ -175,7 +175,9 @@ impl Actor for ListenerActor {
     type Context = Context<Self>;
 
     fn started(&mut self, ctx: &mut Self::Context) {
-        let Some(std_listener) = self.listener.take() else { return };
+        let Some(std_listener) = self.listener.take() else {
+            return;
+        };
         match TcpListener::from_std(std_listener) {
             Ok(l) => {
                 ctx.add_stream(Incoming(l));

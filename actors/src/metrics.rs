@@ -77,7 +77,10 @@ impl Mailbox {
     /// Opens the guard a handler holds while it works on one message.
     pub fn handling(self: &Arc<Self>) -> Handling {
         self.in_flight.fetch_add(1, Relaxed);
-        Handling { mailbox: self.clone(), start: Instant::now() }
+        Handling {
+            mailbox: self.clone(),
+            start: Instant::now(),
+        }
     }
 
     fn done(&self, ns: u64) {
@@ -104,7 +107,9 @@ impl Mailbox {
     }
 
     pub fn queued(&self) -> u64 {
-        self.sent.load(Relaxed).saturating_sub(self.handled.load(Relaxed))
+        self.sent
+            .load(Relaxed)
+            .saturating_sub(self.handled.load(Relaxed))
     }
 
     pub fn snapshot(&self) -> MailboxSnapshot {
@@ -218,7 +223,10 @@ mod tests {
             assert_eq!(m.snapshot().in_flight, 1);
         }
         let s = m.snapshot();
-        assert_eq!((s.sent, s.handled, s.queued, s.max_queued, s.in_flight), (3, 1, 2, 3, 0));
+        assert_eq!(
+            (s.sent, s.handled, s.queued, s.max_queued, s.in_flight),
+            (3, 1, 2, 3, 0)
+        );
         assert!(s.p50_us > 0.0 && s.p99_us >= s.p50_us);
         m.reset();
         let s = m.snapshot();

@@ -20,6 +20,8 @@ pub struct ServerContext {
     pub stats: Stats,
     /// 40 hex characters, new at each start.
     pub run_id: String,
+    /// The replication id INFO shows as `master_replid`; replication will own it.
+    pub replid: String,
     pub started: Instant,
     pub started_unix_ms: u64,
     pub pid: u32,
@@ -40,6 +42,7 @@ impl ServerContext {
             mailboxes: MailboxRegistry::new(),
             stats: Stats::default(),
             run_id: random_hex(40, now ^ ((pid as u64) << 32)),
+            replid: random_hex(40, now.rotate_left(17) ^ pid as u64),
             started: Instant::now(),
             started_unix_ms: now,
             pid,
@@ -54,18 +57,28 @@ impl ServerContext {
     /// A context for unit tests: default tunables, a discarding logger.
     pub fn for_tests() -> Arc<Self> {
         let cfg = crate::config::FixedConfig(Arc::new(crate::config::Tunables::default()));
-        Arc::new(Self::new(Arc::new(cfg), slog::Logger::root(slog::Discard, slog::o!()), || 0))
+        Arc::new(Self::new(
+            Arc::new(cfg),
+            slog::Logger::root(slog::Discard, slog::o!()),
+            || 0,
+        ))
     }
 }
 
 /// Wall-clock Unix time in milliseconds.
 pub fn unix_ms() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
 }
 
 /// Wall-clock Unix time in microseconds.
 pub fn unix_us() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_micros() as u64).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_micros() as u64)
+        .unwrap_or(0)
 }
 
 /// A small xorshift generator: RANDOMKEY, run ids and sampling need speed, not cryptography.
@@ -96,5 +109,7 @@ impl Rng {
 /// `len` random lowercase hex digits.
 pub fn random_hex(len: usize, seed: u64) -> String {
     let mut rng = Rng::new(seed ^ 0x9E37_79B9_7F4A_7C15);
-    (0..len).map(|_| char::from_digit(rng.below(16) as u32, 16).unwrap_or('0')).collect()
+    (0..len)
+        .map(|_| char::from_digit(rng.below(16) as u32, 16).unwrap_or('0'))
+        .collect()
 }

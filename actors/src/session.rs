@@ -6,6 +6,18 @@ use protocol::Resp;
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
 
+/// CLIENT REPLY's state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum ReplyMode {
+    #[default]
+    On,
+    Off,
+    /// Set by CLIENT REPLY SKIP: the next command's reply is dropped.
+    Skip,
+    /// The command now running is the one to skip.
+    SkipThis,
+}
+
 #[derive(Clone)]
 pub struct Session {
     pub id: u64,
@@ -14,6 +26,7 @@ pub struct Session {
     pub authenticated: bool,
     /// Set by QUIT and by errors that end the connection once the replies are written.
     pub close_after_reply: bool,
+    pub reply_mode: ReplyMode,
     /// The registry entry; `None` for sessions that are not network clients (tests, AOF loading).
     pub handle: Option<Arc<ClientHandle>>,
 }
@@ -26,6 +39,7 @@ impl Session {
             resp: Resp::V2,
             authenticated,
             close_after_reply: false,
+            reply_mode: ReplyMode::On,
             handle: None,
         }
     }
@@ -43,7 +57,8 @@ impl Session {
     pub fn publish(&self, last_cmd: &str, now_ms: u64) {
         if let Some(h) = &self.handle {
             h.db.store(self.db as i64, Relaxed);
-            h.resp.store(if self.resp == Resp::V3 { 3 } else { 2 }, Relaxed);
+            h.resp
+                .store(if self.resp == Resp::V3 { 3 } else { 2 }, Relaxed);
             h.authenticated.store(self.authenticated, Relaxed);
             h.last_ms.store(now_ms, Relaxed);
             h.set_last_cmd(last_cmd);

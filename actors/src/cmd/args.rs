@@ -12,7 +12,10 @@ pub struct Args<'a> {
 impl<'a> Args<'a> {
     /// A cursor positioned after the command name (and subcommand, if `skip` is 2).
     pub fn new(args: &'a [Bytes], skip: usize) -> Self {
-        Args { args, pos: skip.min(args.len()) }
+        Args {
+            args,
+            pos: skip.min(args.len()),
+        }
     }
 
     pub fn all(&self) -> &'a [Bytes] {
@@ -85,7 +88,10 @@ mod tests {
 
     #[test]
     fn cursor_walks_and_matches_words() {
-        let v: Vec<Bytes> = ["set", "k", "v", "ex", "10"].iter().map(|s| Bytes::from(*s)).collect();
+        let v: Vec<Bytes> = ["set", "k", "v", "ex", "10"]
+            .iter()
+            .map(|s| Bytes::from(*s))
+            .collect();
         let mut a = Args::new(&v, 1);
         assert_eq!(a.next(), Some(&b"k"[..]));
         assert_eq!(a.required().unwrap(), b"v");

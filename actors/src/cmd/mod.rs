@@ -14,7 +14,7 @@ pub mod strings;
 
 use crate::keyspace::state::Keyspace;
 use crate::server::{unix_ms, ServerContext};
-use crate::session::Session;
+use crate::session::{ReplyMode, Session};
 pub use args::Args;
 use bytes::{Bytes, BytesMut};
 pub use error::CmdError;
@@ -125,28 +125,29 @@ impl CommandTable {
             effect: Effect::None,
             table: self,
         };
-        let (result, fullname) = match self.resolve(args) {
+        let start = ex.out.len();
+        let before = ex.session.reply_mode;
+        let result = match self.resolve(args) {
             Ok((spec, fullname, skip)) => {
-                let authed = ex.session.authenticated || spec.flags & flags::NO_AUTH != 0;
-                let r = if authed {
+                ex.session.publish(&fullname, ex.now);
+                if ex.session.authenticated || spec.flags & flags::NO_AUTH != 0 {
+                    ex.ks.stats.total_commands_processed += 1;
                     (spec.handler)(&mut ex, Args::new(args, skip))
                 } else {
                     Err(CmdError::NoAuth)
-                };
-                (r, fullname)
+                }
             }
-            Err(e) => (Err(e), String::new()),
+            Err(e) => Err(e),
         };
-        ex.ks.stats.total_commands_processed += 1;
         if let Err(e) = result {
-            ex.ks.stats.total_error_replies += 1;
-            ex.out.error(&e.to_string());
+            let msg = e.to_string();
+            ex.ks.stats.count_error(&msg);
+            ex.out.error(&msg);
         }
-        let effect = ex.effect;
-        if !fullname.is_empty() {
-            ex.session.publish(&fullname, ex.now);
+        if suppress_reply(before, &mut ex.session.reply_mode) {
+            ex.out.truncate(start);
         }
-        effect
+        ex.effect
     }
 
     /// Finds the command (and subcommand) and checks arity, with Redis's error for each failure.
@@ -158,12 +159,22 @@ impl CommandTable {
         };
         if !spec.subcommands.is_empty() {
             if args.len() == 1 {
+                // COMMAND alone is a command of its own; CONFIG alone is an arity error.
+                if arity_ok(spec.arity, 1) {
+                    return Ok((spec, spec.name.into(), 1));
+                }
                 return Err(CmdError::Arity(spec.name.into()));
             }
             let sub = &args[1];
-            let found = spec.subcommands.iter().find(|s| s.name.as_bytes().eq_ignore_ascii_case(sub));
+            let found = spec
+                .subcommands
+                .iter()
+                .find(|s| s.name.as_bytes().eq_ignore_ascii_case(sub));
             let Some(subspec) = found else {
-                return Err(CmdError::unknown_subcommand(sub, &String::from_utf8_lossy(name)));
+                return Err(CmdError::unknown_subcommand(
+                    sub,
+                    &String::from_utf8_lossy(name),
+                ));
             };
             let full = format!("{}|{}", spec.name, subspec.name);
             if !arity_ok(subspec.arity, args.len()) {
@@ -175,6 +186,25 @@ impl CommandTable {
             return Err(CmdError::Arity(spec.name.into()));
         }
         Ok((spec, spec.name.into(), 1))
+    }
+}
+
+/// CLIENT REPLY: whether the reply just written must be dropped, moving SKIP along.
+fn suppress_reply(before: ReplyMode, mode: &mut ReplyMode) -> bool {
+    match (before, *mode) {
+        (ReplyMode::Off, after) => after != ReplyMode::On,
+        (ReplyMode::SkipThis, after) => {
+            if after == ReplyMode::SkipThis {
+                *mode = ReplyMode::On;
+            }
+            true
+        }
+        (_, ReplyMode::Off) => true,
+        (_, ReplyMode::Skip) => {
+            *mode = ReplyMode::SkipThis;
+            true
+        }
+        _ => false,
     }
 }
 

@@ -4,8 +4,12 @@ use super::CommandSpec;
 use super::{connection, keys, server, strings};
 
 /// Each group's module lists its own commands.
-pub static GROUPS: &[&[CommandSpec]] =
-    &[connection::COMMANDS, strings::COMMANDS, keys::COMMANDS, server::COMMANDS];
+pub static GROUPS: &[&[CommandSpec]] = &[
+    connection::COMMANDS,
+    strings::COMMANDS,
+    keys::COMMANDS,
+    server::COMMANDS,
+];
 
 /// Builds a spec; keeps each command file's declaration to one call.
 #[allow(clippy::too_many_arguments)]

@@ -45,9 +45,18 @@ impl Harness {
 
     /// Runs one command and returns its reply as text (the raw bytes, lossily decoded).
     pub fn run(&mut self, args: &[&str]) -> String {
-        let args: Vec<Bytes> = args.iter().map(|a| Bytes::copy_from_slice(a.as_bytes())).collect();
+        let args: Vec<Bytes> = args
+            .iter()
+            .map(|a| Bytes::copy_from_slice(a.as_bytes()))
+            .collect();
         let mut out = BytesMut::new();
-        self.last_effect = self.table.run(&mut self.ks, &mut self.session, &self.server, &mut out, &args);
+        self.last_effect = self.table.run(
+            &mut self.ks,
+            &mut self.session,
+            &self.server,
+            &mut out,
+            &args,
+        );
         String::from_utf8_lossy(&out).into_owned()
     }
 

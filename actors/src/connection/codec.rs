@@ -49,7 +49,12 @@ pub struct RequestCodec {
 
 impl RequestCodec {
     pub fn new(limits: Rc<Cell<Limits>>) -> Self {
-        RequestCodec { decoder: RequestDecoder::new(), limits, pending: None, consumed: 0 }
+        RequestCodec {
+            decoder: RequestDecoder::new(),
+            limits,
+            pending: None,
+            consumed: 0,
+        }
     }
 }
 

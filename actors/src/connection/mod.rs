@@ -65,7 +65,9 @@ impl<W: AsyncWrite + Unpin + 'static> ConnectionActor<W> {
             ctx.add_stream(FramedRead::new(read, RequestCodec::new(limits.clone())));
             let name = format!("conn/{}", handle.id);
             let mailbox = server.mailboxes.register(name.clone());
-            let log = server.log.new(slog::o!("actor" => name, "addr" => handle.addr.to_string()));
+            let log = server
+                .log
+                .new(slog::o!("actor" => name, "addr" => handle.addr.to_string()));
             server.clients.insert(handle.clone());
             ConnectionActor {
                 session: Some(Session::new(handle.id, authenticated).with_handle(handle.clone())),
@@ -83,7 +85,10 @@ impl<W: AsyncWrite + Unpin + 'static> ConnectionActor<W> {
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        self.server.stats.total_net_output_bytes.fetch_add(bytes.len() as u64, Relaxed);
+        self.server
+            .stats
+            .total_net_output_bytes
+            .fetch_add(bytes.len() as u64, Relaxed);
         self.writer.write(bytes);
     }
 

@@ -1,0 +1,141 @@
+//! The connection actor alone, against a probe standing in for the keyspace.
+
+use super::*;
+use crate::clients::ClientHandle;
+use crate::server::ServerContext;
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, AtomicU8};
+use std::sync::Mutex;
+use tokio::io::{AsyncReadExt, AsyncWriteExt, DuplexStream};
+
+/// Records every batch and answers `+<n>` for the n-th command it has seen.
+#[derive(Default)]
+struct Probe {
+    batches: Arc<Mutex<Vec<Vec<String>>>>,
+    seen: usize,
+}
+
+impl Actor for Probe {
+    type Context = Context<Self>;
+}
+
+impl Handler<Execute> for Probe {
+    type Result = Executed;
+
+    fn handle(&mut self, msg: Execute, _: &mut Self::Context) -> Executed {
+        let mut out = msg.out;
+        let names: Vec<String> = msg
+            .cmds
+            .iter()
+            .map(|c| String::from_utf8_lossy(&c[0]).into_owned())
+            .collect();
+        for n in &names {
+            self.seen += 1;
+            out.extend_from_slice(format!("+{}\r\n", self.seen).as_bytes());
+            if n.eq_ignore_ascii_case("quit") {
+                let mut s = msg.session.clone();
+                s.close_after_reply = true;
+                self.batches.lock().unwrap().push(names.clone());
+                return Executed { session: s, out };
+            }
+        }
+        self.batches.lock().unwrap().push(names);
+        Executed {
+            session: msg.session,
+            out,
+        }
+    }
+}
+
+fn handle(id: u64, kill: Recipient<Kill>) -> Arc<ClientHandle> {
+    Arc::new(ClientHandle {
+        id,
+        addr: "127.0.0.1:5000".parse().unwrap(),
+        laddr: "127.0.0.1:6379".parse().unwrap(),
+        fd: -1,
+        created_ms: 0,
+        last_ms: AtomicU64::new(0),
+        db: AtomicI64::new(0),
+        resp: AtomicU8::new(2),
+        name: Mutex::new(None),
+        last_cmd: Mutex::new(String::new()),
+        authenticated: AtomicBool::new(true),
+        qbuf: AtomicU64::new(0),
+        obuf: AtomicU64::new(0),
+        closing: AtomicBool::new(false),
+        kill,
+    })
+}
+
+type Batches = Arc<Mutex<Vec<Vec<String>>>>;
+
+/// A connection actor over an in-memory pipe; returns the client end.
+fn connect(
+    server: &Arc<ServerContext>,
+) -> (
+    DuplexStream,
+    Batches,
+    Addr<ConnectionActor<tokio::io::WriteHalf<DuplexStream>>>,
+) {
+    let probe = Probe::default();
+    let batches = probe.batches.clone();
+    let probe = probe.start();
+    let (client, sock) = tokio::io::duplex(64 * 1024);
+    let (r, w) = tokio::io::split(sock);
+    let peer = KeyspacePeer {
+        executor: probe.recipient(),
+        mailbox: server.mailboxes.register("keyspace/probe"),
+    };
+    let addr = ConnectionActor::start(r, w, |k| handle(7, k), server.clone(), peer);
+    (client, batches, addr)
+}
+
+async fn read_until_eof(c: &mut DuplexStream) -> String {
+    let mut buf = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(5), c.read_to_end(&mut buf)).await;
+    assert!(read.is_ok(), "connection did not close");
+    String::from_utf8_lossy(&buf).into_owned()
+}
+
+#[actix_rt::test]
+async fn a_pipeline_becomes_one_batch_and_replies_keep_their_order() {
+    let server = ServerContext::for_tests();
+    let (mut c, batches, _addr) = connect(&server);
+    c.write_all(
+        b"*1\r\n$4\r\nPING\r\n*2\r\n$3\r\nGET\r\n$1\r\nk\r\nECHO x\r\n*1\r\n$4\r\nQUIT\r\n",
+    )
+    .await
+    .unwrap();
+    assert_eq!(read_until_eof(&mut c).await, "+1\r\n+2\r\n+3\r\n+4\r\n");
+    assert_eq!(
+        *batches.lock().unwrap(),
+        vec![vec!["PING", "GET", "ECHO", "QUIT"]]
+    );
+    let mb = server.mailboxes.get("keyspace/probe").unwrap().snapshot();
+    assert_eq!(mb.sent, 1);
+}
+
+#[actix_rt::test]
+async fn a_protocol_error_runs_what_came_before_then_closes() {
+    let server = ServerContext::for_tests();
+    let (mut c, batches, _addr) = connect(&server);
+    c.write_all(b"PING\r\n*1\r\nx\r\n").await.unwrap();
+    let got = read_until_eof(&mut c).await;
+    assert_eq!(got, "+1\r\n-ERR Protocol error: expected '$', got 'x'\r\n");
+    assert_eq!(*batches.lock().unwrap(), vec![vec!["PING"]]);
+}
+
+#[actix_rt::test]
+async fn kill_closes_the_connection_and_unregisters_it() {
+    let server = ServerContext::for_tests();
+    let (mut c, _batches, addr) = connect(&server);
+    c.write_all(b"PING\r\n").await.unwrap();
+    let mut buf = [0u8; 4];
+    c.read_exact(&mut buf).await.unwrap();
+    assert_eq!(&buf, b"+1\r\n");
+    assert!(server.clients.get(7).is_some());
+    assert!(server.mailboxes.get("conn/7").is_some());
+    addr.send(Kill).await.unwrap();
+    assert_eq!(read_until_eof(&mut c).await, "");
+    assert!(server.clients.get(7).is_none());
+    assert!(server.mailboxes.get("conn/7").is_none());
+}

@@ -102,7 +102,9 @@ impl Db {
 
     /// Sets the expiry of an existing key; returns false when there is no such key.
     pub fn set_expire(&mut self, key: &[u8], at: u64) -> bool {
-        let Some(e) = self.keys.get_mut(key) else { return false };
+        let Some(e) = self.keys.get_mut(key) else {
+            return false;
+        };
         let old = std::mem::replace(&mut e.expire_at, at);
         if old != at {
             self.unindex(key, old);
@@ -140,7 +142,11 @@ impl Db {
     /// One SCAN step. `cursor` 0 starts a scan; the returned cursor is 0 when it is complete.
     /// Cursor `c` means slots `[0, c-1)` are still to visit, walked downwards.
     pub fn scan(&self, cursor: u64, count: usize, mut visit: impl FnMut(&Key, &Entry)) -> u64 {
-        let mut next = if cursor == 0 { self.keys.len() } else { (cursor - 1) as usize };
+        let mut next = if cursor == 0 {
+            self.keys.len()
+        } else {
+            (cursor - 1) as usize
+        };
         next = next.min(self.keys.len());
         let mut steps = count.max(1);
         while next > 0 && steps > 0 {
@@ -191,7 +197,9 @@ mod tests {
         let mut seen = Vec::new();
         let mut cursor = 0;
         loop {
-            cursor = db.scan(cursor, count, |k, _| seen.push(String::from_utf8_lossy(k).into()));
+            cursor = db.scan(cursor, count, |k, _| {
+                seen.push(String::from_utf8_lossy(k).into())
+            });
             if cursor == 0 {
                 break;
             }

@@ -78,7 +78,12 @@ impl KeyspaceActor {
     /// Active expiry: Redis's fast cycle budget is 25% of a tick; here, a bounded number of keys
     /// per tick, more with `active-expire-effort`.
     fn cron(&mut self) {
-        let effort = self.server.config.tunables().active_expire_effort.clamp(1, 10) as usize;
+        let effort = self
+            .server
+            .config
+            .tunables()
+            .active_expire_effort
+            .clamp(1, 10) as usize;
         let budget = 200 + 100 * effort;
         self.state.active_expire(unix_ms(), budget);
     }
@@ -109,10 +114,16 @@ impl Handler<Execute> for KeyspaceActor {
 
     fn handle(&mut self, msg: Execute, _: &mut Self::Context) -> Executed {
         let _h = self.mailbox.handling();
-        let Execute { mut session, cmds, mut out } = msg;
+        let Execute {
+            mut session,
+            cmds,
+            mut out,
+        } = msg;
         let mut effect = Effect::None;
         for args in &cmds {
-            let e = self.table.run(&mut self.state, &mut session, &self.server, &mut out, args);
+            let e = self
+                .table
+                .run(&mut self.state, &mut session, &self.server, &mut out, args);
             if !matches!(e, Effect::None) {
                 effect = e;
             }

@@ -11,6 +11,25 @@ pub struct KeyspaceStats {
     pub keyspace_misses: u64,
     pub total_commands_processed: u64,
     pub total_error_replies: u64,
+    /// Error replies by their first word (`ERR`, `WRONGTYPE` ...), for INFO errorstats.
+    pub error_counts: std::collections::BTreeMap<String, u64>,
+}
+
+impl KeyspaceStats {
+    /// Counts an error reply under its prefix, as INFO errorstats shows it.
+    pub fn count_error(&mut self, msg: &str) {
+        self.total_error_replies += 1;
+        let prefix = msg.split(' ').next().unwrap_or("ERR");
+        match self.error_counts.get_mut(prefix) {
+            Some(n) => *n += 1,
+            None => {
+                // Redis caps distinct prefixes at 128 to bound memory.
+                if self.error_counts.len() < 128 {
+                    self.error_counts.insert(prefix.to_string(), 1);
+                }
+            }
+        }
+    }
 }
 
 pub struct Keyspace {

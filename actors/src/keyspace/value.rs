@@ -19,11 +19,17 @@ const EMBSTR_MAX: usize = 44;
 
 impl StrValue {
     pub fn new(data: &[u8]) -> Self {
-        StrValue { data: data.to_vec(), raw: false }
+        StrValue {
+            data: data.to_vec(),
+            raw: false,
+        }
     }
 
     pub fn from_i64(n: i64) -> Self {
-        StrValue { data: n.to_string().into_bytes(), raw: false }
+        StrValue {
+            data: n.to_string().into_bytes(),
+            raw: false,
+        }
     }
 
     /// What OBJECT ENCODING reports: `int`, `embstr` or `raw`.
@@ -113,7 +119,12 @@ mod tests {
             (b"-", None),
         ];
         for (s, want) in table {
-            assert_eq!(parse_i64_strict(s), *want, "{:?}", String::from_utf8_lossy(s));
+            assert_eq!(
+                parse_i64_strict(s),
+                *want,
+                "{:?}",
+                String::from_utf8_lossy(s)
+            );
         }
     }
 
@@ -123,6 +134,13 @@ mod tests {
         assert_eq!(StrValue::new(b"0123").encoding(), "embstr");
         assert_eq!(StrValue::new(&[b'a'; 44]).encoding(), "embstr");
         assert_eq!(StrValue::new(&[b'a'; 45]).encoding(), "raw");
-        assert_eq!(StrValue { data: b"1".to_vec(), raw: true }.encoding(), "raw");
+        assert_eq!(
+            StrValue {
+                data: b"1".to_vec(),
+                raw: true
+            }
+            .encoding(),
+            "raw"
+        );
     }
 }

@@ -1,5 +1,22 @@
 //! Server commands.
 
+pub mod command;
+pub mod config;
+pub mod db;
+pub mod info;
+pub mod misc;
 pub mod shutdown;
 
-pub static COMMANDS: &[super::CommandSpec] = &[shutdown::SPEC];
+pub static COMMANDS: &[super::CommandSpec] = &[
+    command::SPEC,
+    config::SPEC,
+    db::DBSIZE,
+    db::FLUSHALL,
+    db::FLUSHDB,
+    db::SWAPDB,
+    info::SPEC,
+    misc::LASTSAVE,
+    misc::ROLE,
+    misc::TIME,
+    shutdown::SPEC,
+];

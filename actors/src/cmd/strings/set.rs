@@ -54,7 +54,10 @@ impl ExpireOpt {
     }
 
     fn is_time(self) -> bool {
-        matches!(self, ExpireOpt::Ex(_) | ExpireOpt::Px(_) | ExpireOpt::ExAt(_) | ExpireOpt::PxAt(_))
+        matches!(
+            self,
+            ExpireOpt::Ex(_) | ExpireOpt::Px(_) | ExpireOpt::ExAt(_) | ExpireOpt::PxAt(_)
+        )
     }
 }
 
@@ -66,7 +69,9 @@ pub fn parse_expire_opt(
     allow_keepttl: bool,
     allow_persist: bool,
 ) -> Result<bool, CmdError> {
-    let Some(word) = args.peek() else { return Ok(false) };
+    let Some(word) = args.peek() else {
+        return Ok(false);
+    };
     let word = word.to_ascii_uppercase();
     let kind: fn(i64) -> ExpireOpt = match &word[..] {
         b"EX" => ExpireOpt::Ex,
@@ -125,7 +130,11 @@ fn set(ex: &mut Exec, mut args: Args) -> Result<(), CmdError> {
     let deadline = expire.deadline(ex.now, "set")?;
     let db = ex.session.db;
     // Only SET ... GET is a read, as far as keyspace hit/miss counters go.
-    let entry = if get { ex.ks.read(db, key, ex.now) } else { ex.ks.write(db, key, ex.now) };
+    let entry = if get {
+        ex.ks.read(db, key, ex.now)
+    } else {
+        ex.ks.write(db, key, ex.now)
+    };
     let found = match entry {
         None => None,
         Some(e) => match &e.value {

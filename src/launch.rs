@@ -1,0 +1,160 @@
+//! The command line of `redactor-server` and `redactor-sentinel`, as redis-server has it.
+
+use crate::config::{self, ConfigError, Invocation};
+use crate::log::{redis_logger, LogControl};
+use actors::config::ConfigStore;
+use actors::server::{REDACTOR_VERSION, REDIS_VERSION};
+use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+use std::sync::Arc;
+
+const USAGE: &str = "Usage: ./redactor-server [/path/to/redis.conf] [options] [-]
+       ./redactor-server - (read config from stdin)
+       ./redactor-server -v or --version
+       ./redactor-server -h or --help
+
+Examples:
+       ./redactor-server (run the server with default conf)
+       ./redactor-server /etc/redis/6379.conf
+       ./redactor-server --port 7777
+       ./redactor-server --port 7777 --replicaof 127.0.0.1 8888
+       ./redactor-server /etc/myredis.conf --loglevel verbose -
+       ./redactor-server /etc/myredis.conf --loglevel verbose
+
+Sentinel mode:
+       ./redactor-server /etc/sentinel.conf --sentinel
+       ./redactor-sentinel /etc/sentinel.conf
+";
+
+/// Entry point of both binaries; returns the process exit status.
+pub fn main(args: &[String], sentinel_binary: bool, used_memory: fn() -> u64) -> i32 {
+    let inv = match config::parse_args(&args[1..]) {
+        Ok(inv) => inv,
+        Err(e) => return fatal(&e),
+    };
+    if inv.version {
+        println!(
+            "Redactor server v={REDACTOR_VERSION} (Redis {REDIS_VERSION} compatible) bits=64 build=actix"
+        );
+        return 0;
+    }
+    if inv.help {
+        print!("{USAGE}");
+        return 0;
+    }
+    if inv.sentinel || sentinel_binary {
+        eprintln!(
+            "Sentinel mode is not implemented yet in Redactor {REDACTOR_VERSION}: \
+             redactor-sentinel and --sentinel will arrive with the Sentinel work."
+        );
+        return 1;
+    }
+    let cfg = match config::load(&inv) {
+        Ok(c) => c,
+        Err(e) => return fatal(&e),
+    };
+    run_server(cfg, used_memory)
+}
+
+fn fatal(e: &ConfigError) -> i32 {
+    eprintln!("{e}");
+    e.exit_status()
+}
+
+fn run_server(cfg: Arc<config::ServerConfig>, used_memory: fn() -> u64) -> i32 {
+    let t = cfg.tunables();
+    let control = LogControl::new(&t.loglevel);
+    let log = redis_logger(&t.logfile, control.clone());
+    let pid = std::process::id();
+    slog::warn!(log, "oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo");
+    slog::warn!(
+        log,
+        "Redis version={REDIS_VERSION}, bits=64, commit=00000000, modified=0, pid={pid}, just started"
+    );
+    if t.config_file.is_none() {
+        slog::warn!(log, "Warning: no config file specified, using the default config. In order to specify a config file use ./redactor-server /path/to/redis.conf");
+    } else {
+        slog::warn!(log, "Configuration loaded");
+    }
+    if let Err(e) = config::change_dir(&t.dir) {
+        slog::warn!(log, "{}", e);
+        return 1;
+    }
+    {
+        let control = control.clone();
+        cfg.on_change(Box::new(move |t| control.set_level(&t.loglevel)));
+    }
+    control.set_role(b'M');
+    slog::info!(log, "monotonic clock: POSIX clock_gettime");
+    let pidfile = t.pidfile.clone();
+    if !pidfile.is_empty() {
+        if let Err(e) = std::fs::write(&pidfile, format!("{pid}\n")) {
+            slog::warn!(log, "Failed to write PID file: {}", e);
+        }
+    }
+    let backlog = cfg.tcp_backlog();
+    let store: Arc<dyn ConfigStore> = cfg.clone();
+    let signalled = Arc::new(AtomicBool::new(false));
+    let sys = actix::System::new();
+    let started = sys.block_on({
+        let log = log.clone();
+        let signalled = signalled.clone();
+        let logfile = t.logfile.clone();
+        async move {
+            let running = crate::system::start(store, log.clone(), used_memory, backlog)?;
+            slog::info!(log, "Running mode=standalone, port={}.", t.port);
+            slog::warn!(log, "Server initialized");
+            slog::info!(log, "Ready to accept connections");
+            actix::spawn(wait_for_signal(logfile, signalled));
+            Ok::<_, crate::system::BindError>(running)
+        }
+    });
+    let running = match started {
+        Ok(r) => r,
+        Err(e) => {
+            slog::warn!(log, "{}", e);
+            slog::warn!(log, "Failed listening on port {} (tcp), aborting.", t.port);
+            return 1;
+        }
+    };
+    let code = sys.run_with_code().unwrap_or(1);
+    if signalled.load(Relaxed) {
+        slog::warn!(log, "User requested shutdown...");
+    }
+    drop(running);
+    if !pidfile.is_empty() {
+        slog::info!(log, "Removing the pid file.");
+        let _ = std::fs::remove_file(&pidfile);
+    }
+    slog::warn!(log, "Redis is now ready to exit, bye bye...");
+    code
+}
+
+/// SIGTERM / SIGINT: log the line Redis's signal handler writes, then stop the system.
+async fn wait_for_signal(logfile: String, signalled: Arc<AtomicBool>) {
+    use tokio::signal::unix::{signal, SignalKind};
+    let (Ok(mut term), Ok(mut int)) =
+        (signal(SignalKind::terminate()), signal(SignalKind::interrupt()))
+    else {
+        return;
+    };
+    let name = tokio::select! {
+        _ = term.recv() => "SIGTERM",
+        _ = int.recv() => "SIGINT",
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let line = format!(
+        "{}:signal-handler ({now}) Received {name} scheduling shutdown...\n",
+        std::process::id()
+    );
+    if logfile.is_empty() {
+        print!("{line}");
+    } else if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(&logfile) {
+        use std::io::Write;
+        let _ = f.write_all(line.as_bytes());
+    }
+    signalled.store(true, Relaxed);
+    actix::System::current().stop();
+}
