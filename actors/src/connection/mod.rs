@@ -42,6 +42,8 @@ pub struct ConnectionActor<W: AsyncWrite + Unpin + 'static> {
     /// Reply buffer handed to the keyspace with each batch and reused.
     spare: BytesMut,
     last_activity: Instant,
+    /// The socket is closing once pending replies are written; the write side stops us then.
+    closing: bool,
     log: slog::Logger,
 }
 
@@ -79,9 +81,16 @@ impl<W: AsyncWrite + Unpin + 'static> ConnectionActor<W> {
                 mailbox,
                 spare: BytesMut::with_capacity(16 * 1024),
                 last_activity: Instant::now(),
+                closing: false,
                 log,
             }
         })
+    }
+
+    /// Writes what is pending, then closes; `WriteHandler::finished` stops the actor.
+    fn close_after_write(&mut self) {
+        self.closing = true;
+        self.writer.close();
     }
 
     fn write(&mut self, bytes: &[u8]) {
@@ -135,7 +144,7 @@ impl<W: AsyncWrite + Unpin + 'static> StreamHandler<Result<Batch, ReadError>>
             Err(ReadError::Protocol(e)) => {
                 slog::debug!(self.log, "Protocol error from client"; "error" => %e);
                 self.write(format!("-ERR {e}\r\n").as_bytes());
-                self.writer.close();
+                self.close_after_write();
                 return;
             }
             Err(ReadError::Io(e)) => {
@@ -163,7 +172,7 @@ impl<W: AsyncWrite + Unpin + 'static> StreamHandler<Result<Batch, ReadError>>
                 let close = session.close_after_reply;
                 act.session = Some(session);
                 if close {
-                    act.writer.close();
+                    act.close_after_write();
                 }
             }
             Err(e) => {
@@ -172,6 +181,20 @@ impl<W: AsyncWrite + Unpin + 'static> StreamHandler<Result<Batch, ReadError>>
                 ctx.stop();
             }
         }));
+    }
+
+    fn finished(&mut self, ctx: &mut Self::Context) {
+        self.read_side_finished(ctx);
+    }
+}
+
+impl<W: AsyncWrite + Unpin + 'static> ConnectionActor<W> {
+    /// End of the read side: the client hung up, or a protocol error ended the stream. In the
+    /// latter case the error reply is still being written and the write side stops us.
+    fn read_side_finished(&mut self, ctx: &mut Context<Self>) {
+        if !self.closing {
+            ctx.stop();
+        }
     }
 }
 

@@ -12,6 +12,9 @@ pub enum Value {
 pub struct StrValue {
     pub data: Vec<u8>,
     pub raw: bool,
+    /// Created from a float (INCRBYFLOAT): Redis stores those as plain strings even when they
+    /// read as integers, so OBJECT ENCODING never says `int` for them.
+    pub from_float: bool,
 }
 
 /// Longest string Redis stores as `embstr`.
@@ -22,6 +25,16 @@ impl StrValue {
         StrValue {
             data: data.to_vec(),
             raw: false,
+            from_float: false,
+        }
+    }
+
+    /// A string written by INCRBYFLOAT.
+    pub fn from_float(data: &[u8]) -> Self {
+        StrValue {
+            data: data.to_vec(),
+            raw: false,
+            from_float: true,
         }
     }
 
@@ -29,12 +42,17 @@ impl StrValue {
         StrValue {
             data: n.to_string().into_bytes(),
             raw: false,
+            from_float: false,
         }
     }
 
     /// What OBJECT ENCODING reports: `int`, `embstr` or `raw`.
     pub fn encoding(&self) -> &'static str {
-        if !self.raw && self.data.len() <= 20 && parse_i64_strict(&self.data).is_some() {
+        if !self.raw
+            && !self.from_float
+            && self.data.len() <= 20
+            && parse_i64_strict(&self.data).is_some()
+        {
             "int"
         } else if !self.raw && self.data.len() <= EMBSTR_MAX {
             "embstr"
@@ -134,10 +152,12 @@ mod tests {
         assert_eq!(StrValue::new(b"0123").encoding(), "embstr");
         assert_eq!(StrValue::new(&[b'a'; 44]).encoding(), "embstr");
         assert_eq!(StrValue::new(&[b'a'; 45]).encoding(), "raw");
+        assert_eq!(StrValue::from_float(b"3").encoding(), "embstr");
         assert_eq!(
             StrValue {
                 data: b"1".to_vec(),
-                raw: true
+                raw: true,
+                from_float: false
             }
             .encoding(),
             "raw"

@@ -18,11 +18,7 @@ pub const SPEC: CommandSpec = spec(
 );
 
 fn select(ex: &mut Exec, mut args: Args) -> Result<(), CmdError> {
-    let idx = args.i64()?;
-    if idx < 0 || idx as usize >= ex.ks.dbs.len() {
-        return Err(CmdError::DbIndexOutOfRange);
-    }
-    ex.session.db = idx as usize;
+    ex.session.db = crate::cmd::keys::db_index(ex, args.required()?)?;
     ex.out.ok();
     Ok(())
 }

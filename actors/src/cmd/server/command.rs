@@ -212,7 +212,9 @@ fn list(ex: &mut Exec, mut args: Args) -> Result<(), CmdError> {
         .table
         .all()
         .map(|c| c.name)
-        .filter(|n| pattern.is_none_or(|p| pattern_matches(p, n.as_bytes())))
+        .filter(|n| {
+            pattern.is_none_or(|p| crate::cmd::keys::glob::glob_match(p, n.as_bytes(), true))
+        })
         .collect();
     ex.out.array(names.len());
     for n in names {
@@ -361,9 +363,4 @@ fn help(ex: &mut Exec, _: Args) -> Result<(), CmdError> {
         ],
     );
     Ok(())
-}
-
-/// Glob match for FILTERBY PATTERN. PLACEHOLDER until the shared glob lands: exact match.
-fn pattern_matches(p: &[u8], name: &[u8]) -> bool {
-    p.eq_ignore_ascii_case(name)
 }

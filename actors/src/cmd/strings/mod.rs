@@ -1,14 +1,58 @@
 //! String commands.
 
+pub mod append;
+pub mod decr;
+pub mod decrby;
 pub mod get;
+pub mod getdel;
+pub mod getex;
+pub mod getrange;
+pub mod getset;
+pub mod incr;
+pub mod incrby;
+pub mod incrbyfloat;
+pub mod lcs;
+pub mod longdouble;
+pub mod mget;
+pub mod mset;
+pub mod msetnx;
+pub mod psetex;
 pub mod set;
+pub mod setex;
+pub mod setnx;
+pub mod setrange;
+pub mod strlen;
 
-pub static COMMANDS: &[super::CommandSpec] = &[get::SPEC, set::SPEC];
+pub static COMMANDS: &[super::CommandSpec] = &[
+    append::SPEC,
+    decr::SPEC,
+    decrby::SPEC,
+    get::SPEC,
+    getdel::SPEC,
+    getex::SPEC,
+    getrange::SPEC,
+    getrange::SUBSTR,
+    getset::SPEC,
+    incr::SPEC,
+    incrby::SPEC,
+    incrbyfloat::SPEC,
+    lcs::SPEC,
+    mget::SPEC,
+    mset::SPEC,
+    msetnx::SPEC,
+    psetex::SPEC,
+    set::SPEC,
+    setex::SPEC,
+    setnx::SPEC,
+    setrange::SPEC,
+    strlen::SPEC,
+];
 
 use super::{CmdError, Exec};
-use crate::keyspace::value::{StrValue, Value};
+use crate::keyspace::value::{parse_i64_strict, StrValue, Value};
 
 /// The string under `key` for reading: `Ok(None)` when absent, WRONGTYPE for other types.
+/// Counts a keyspace hit or miss, as Redis's `lookupKeyRead`.
 pub fn read_str<'e>(ex: &'e mut Exec, key: &[u8]) -> Result<Option<&'e StrValue>, CmdError> {
     match ex.ks.read(ex.session.db, key, ex.now) {
         None => Ok(None),
@@ -18,4 +62,57 @@ pub fn read_str<'e>(ex: &'e mut Exec, key: &[u8]) -> Result<Option<&'e StrValue>
             _ => Err(CmdError::WrongType),
         },
     }
+}
+
+/// The string under `key` for modifying: like [`read_str`] but without hit/miss counting, as
+/// Redis's `lookupKeyWrite`.
+pub fn write_str<'e>(ex: &'e mut Exec, key: &[u8]) -> Result<Option<&'e mut StrValue>, CmdError> {
+    match ex.ks.write(ex.session.db, key, ex.now) {
+        None => Ok(None),
+        Some(e) => match &mut e.value {
+            Value::Str(s) => Ok(Some(s)),
+            #[allow(unreachable_patterns)]
+            _ => Err(CmdError::WrongType),
+        },
+    }
+}
+
+/// INCR, DECR, INCRBY and DECRBY: adds `by` to the integer at `key` (0 when absent), keeping
+/// any time to live, and replies with the new value.
+pub fn incr_by(ex: &mut Exec, key: &[u8], by: i64) -> Result<(), CmdError> {
+    let old = match write_str(ex, key)? {
+        None => 0,
+        Some(s) => parse_i64_strict(&s.data).ok_or(CmdError::NotInteger)?,
+    };
+    let new = old.checked_add(by).ok_or(CmdError::Overflow)?;
+    let db = ex.session.db;
+    ex.ks
+        .db(db)
+        .set_keep_ttl(key, Value::Str(StrValue::from_i64(new)));
+    ex.ks.dirty += 1;
+    ex.out.int(new);
+    Ok(())
+}
+
+/// `checkStringLength`: whether a string of `len` bytes may be created.
+pub fn check_string_length(ex: &Exec, len: u64) -> Result<(), CmdError> {
+    if len > ex.server.config.tunables().proto_max_bulk_len {
+        return Err(CmdError::other(
+            "ERR string exceeds maximum allowed size (proto-max-bulk-len)",
+        ));
+    }
+    Ok(())
+}
+
+/// A server context with modified tunables, for tests of configuration-dependent behaviour.
+#[cfg(test)]
+pub fn server_with(
+    change: impl FnOnce(&mut crate::config::Tunables),
+) -> std::sync::Arc<crate::server::ServerContext> {
+    use std::sync::Arc;
+    let mut t = crate::config::Tunables::default();
+    change(&mut t);
+    let cfg = crate::config::FixedConfig(Arc::new(t));
+    let log = slog::Logger::root(slog::Discard, slog::o!());
+    Arc::new(crate::server::ServerContext::new(Arc::new(cfg), log, || 0))
 }

@@ -7,7 +7,7 @@
 use crate::cmd::flags::*;
 use crate::cmd::table::{spec, KEY1};
 use crate::cmd::{Args, CmdError, CommandSpec, Exec};
-use crate::keyspace::value::Value;
+use crate::keyspace::value::{parse_i64_strict, Value};
 
 pub const SPEC: CommandSpec = spec(
     "set",
@@ -20,52 +20,53 @@ pub const SPEC: CommandSpec = spec(
     set,
 );
 
-/// The expiry options shared by SET and GETEX.
+/// The expiry options shared by SET (and SETEX, PSETEX) and GETEX. Time options keep the
+/// argument's text: Redis checks that it is an integer only after every option parsed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExpireOpt {
+pub enum ExpireOpt<'a> {
     None,
-    Ex(i64),
-    Px(i64),
-    ExAt(i64),
-    PxAt(i64),
+    Ex(&'a [u8]),
+    Px(&'a [u8]),
+    ExAt(&'a [u8]),
+    PxAt(&'a [u8]),
     KeepTtl,
     Persist,
 }
 
-impl ExpireOpt {
+impl ExpireOpt<'_> {
     /// Absolute Unix ms for a time option, validated as Redis's `getExpireMillisecondsOrReply`.
     pub fn deadline(self, now: u64, cmd: &'static str) -> Result<Option<u64>, CmdError> {
-        let bad = CmdError::InvalidExpire(cmd);
-        let (v, seconds, relative) = match self {
+        let (raw, seconds, relative) = match self {
             ExpireOpt::Ex(v) => (v, true, true),
             ExpireOpt::Px(v) => (v, false, true),
             ExpireOpt::ExAt(v) => (v, true, false),
             ExpireOpt::PxAt(v) => (v, false, false),
             _ => return Ok(None),
         };
+        let v = parse_i64_strict(raw).ok_or(CmdError::NotInteger)?;
+        let bad = CmdError::InvalidExpire(cmd);
         if v <= 0 || (seconds && v > i64::MAX / 1000) {
             return Err(bad);
         }
         let mut ms = if seconds { v * 1000 } else { v };
         if relative {
-            ms = ms.checked_add(now as i64).ok_or(bad.clone())?;
+            ms = ms.checked_add(now as i64).ok_or(bad)?;
         }
         Ok(Some(ms as u64))
     }
 
-    fn is_time(self) -> bool {
-        matches!(
-            self,
-            ExpireOpt::Ex(_) | ExpireOpt::Px(_) | ExpireOpt::ExAt(_) | ExpireOpt::PxAt(_)
-        )
+    /// Whether this is an absolute time (EXAT, PXAT), which may already be in the past.
+    pub fn is_absolute(self) -> bool {
+        matches!(self, ExpireOpt::ExAt(_) | ExpireOpt::PxAt(_))
     }
 }
 
 /// Parses one expiry option at the cursor if there is one, with Redis's exclusion rules: a time
-/// option conflicts with KEEPTTL/PERSIST and with a different time option, but may repeat itself.
-pub fn parse_expire_opt(
-    args: &mut Args,
-    cur: &mut ExpireOpt,
+/// option conflicts with KEEPTTL/PERSIST and with a different time option, but may repeat itself
+/// (the last one wins), and so may KEEPTTL and PERSIST.
+pub fn parse_expire_opt<'a>(
+    args: &mut Args<'a>,
+    cur: &mut ExpireOpt<'a>,
     allow_keepttl: bool,
     allow_persist: bool,
 ) -> Result<bool, CmdError> {
@@ -73,99 +74,205 @@ pub fn parse_expire_opt(
         return Ok(false);
     };
     let word = word.to_ascii_uppercase();
-    let kind: fn(i64) -> ExpireOpt = match &word[..] {
+    let kind: fn(&'a [u8]) -> ExpireOpt<'a> = match &word[..] {
         b"EX" => ExpireOpt::Ex,
         b"PX" => ExpireOpt::Px,
         b"EXAT" => ExpireOpt::ExAt,
         b"PXAT" => ExpireOpt::PxAt,
-        b"KEEPTTL" if allow_keepttl => {
-            if cur.is_time() || *cur == ExpireOpt::Persist {
-                return Err(CmdError::Syntax);
-            }
-            args.next();
-            *cur = ExpireOpt::KeepTtl;
-            return Ok(true);
-        }
-        b"PERSIST" if allow_persist => {
-            if cur.is_time() || *cur == ExpireOpt::KeepTtl {
-                return Err(CmdError::Syntax);
-            }
-            args.next();
-            *cur = ExpireOpt::Persist;
-            return Ok(true);
-        }
+        b"KEEPTTL" if allow_keepttl => return set_flag(args, cur, ExpireOpt::KeepTtl),
+        b"PERSIST" if allow_persist => return set_flag(args, cur, ExpireOpt::Persist),
         _ => return Ok(false),
     };
-    let same_kind = std::mem::discriminant(&kind(0)) == std::mem::discriminant(cur);
+    let same_kind = std::mem::discriminant(&kind(b"")) == std::mem::discriminant(cur);
     if (*cur != ExpireOpt::None && !same_kind) || args.remaining() < 2 {
         return Err(CmdError::Syntax);
     }
     args.next();
-    // The value is checked for being an integer only after all options parsed, as Redis does:
-    // keep the raw text and convert here, mapping failure to NotInteger.
-    let v = args.i64()?;
-    *cur = kind(v);
+    *cur = kind(args.required()?);
+    Ok(true)
+}
+
+fn set_flag<'a>(
+    args: &mut Args<'a>,
+    cur: &mut ExpireOpt<'a>,
+    flag: ExpireOpt<'a>,
+) -> Result<bool, CmdError> {
+    if *cur != ExpireOpt::None && *cur != flag {
+        return Err(CmdError::Syntax);
+    }
+    args.next();
+    *cur = flag;
+    Ok(true)
+}
+
+/// What SET and its variants were asked to do beyond storing the value.
+#[derive(Debug, Clone, Copy)]
+pub struct SetOpts<'a> {
+    pub nx: bool,
+    pub xx: bool,
+    pub get: bool,
+    pub expire: ExpireOpt<'a>,
+}
+
+/// Redis's `setGenericCommand`. Returns whether the value was stored. With `get`, the old
+/// value has already been written as the reply (also when nothing was stored).
+pub fn set_generic(
+    ex: &mut Exec,
+    key: &[u8],
+    value: &[u8],
+    opts: SetOpts,
+    cmd: &'static str,
+) -> Result<bool, CmdError> {
+    let deadline = opts.expire.deadline(ex.now, cmd)?;
+    let db = ex.session.db;
+    let found = if opts.get {
+        // Only with GET is SET a read, as far as keyspace hit/miss counters go.
+        match ex.ks.read(db, key, ex.now).map(|e| &e.value) {
+            None => {
+                ex.out.null();
+                false
+            }
+            Some(Value::Str(s)) => {
+                ex.out.bulk(&s.data);
+                true
+            }
+            #[allow(unreachable_patterns)]
+            Some(_) => return Err(CmdError::WrongType),
+        }
+    } else {
+        ex.ks.write(db, key, ex.now).is_some()
+    };
+    if (opts.nx && found) || (opts.xx && !found) {
+        return Ok(false);
+    }
+    let d = ex.ks.db(db);
+    match opts.expire {
+        ExpireOpt::KeepTtl => d.set_keep_ttl(key, Value::str(value)),
+        _ => d.insert(key, Value::str(value), deadline.unwrap_or(0)),
+    }
+    ex.ks.dirty += 1;
     Ok(true)
 }
 
 fn set(ex: &mut Exec, mut args: Args) -> Result<(), CmdError> {
     let key = args.required()?;
     let value = args.required()?;
-    let (mut nx, mut xx, mut get) = (false, false, false);
-    let mut expire = ExpireOpt::None;
+    let mut o = SetOpts {
+        nx: false,
+        xx: false,
+        get: false,
+        expire: ExpireOpt::None,
+    };
     while !args.is_empty() {
-        if parse_expire_opt(&mut args, &mut expire, true, false)? {
+        if parse_expire_opt(&mut args, &mut o.expire, true, false)? {
             continue;
         }
-        if !xx && args.eat("NX") {
-            nx = true;
-        } else if !nx && args.eat("XX") {
-            xx = true;
+        if !o.xx && args.eat("NX") {
+            o.nx = true;
+        } else if !o.nx && args.eat("XX") {
+            o.xx = true;
         } else if args.eat("GET") {
-            get = true;
+            o.get = true;
         } else {
             return Err(CmdError::Syntax);
         }
     }
-    let deadline = expire.deadline(ex.now, "set")?;
-    let db = ex.session.db;
-    // Only SET ... GET is a read, as far as keyspace hit/miss counters go.
-    let entry = if get {
-        ex.ks.read(db, key, ex.now)
-    } else {
-        ex.ks.write(db, key, ex.now)
-    };
-    let found = match entry {
-        None => None,
-        Some(e) => match &e.value {
-            Value::Str(s) => Some(s.data.clone()),
-            #[allow(unreachable_patterns)]
-            _ if get => return Err(CmdError::WrongType),
-            #[allow(unreachable_patterns)]
-            _ => Some(Vec::new()),
-        },
-    };
-    if get {
-        match &found {
-            Some(old) => ex.out.bulk(old),
-            None => ex.out.null(),
-        }
-    }
-    if (nx && found.is_some()) || (xx && found.is_none()) {
-        if !get {
+    let stored = set_generic(ex, key, value, o, "set")?;
+    if !o.get {
+        if stored {
+            ex.out.ok();
+        } else {
             ex.out.null();
         }
-        return Ok(());
-    }
-    let d = ex.ks.db(db);
-    match (expire, deadline) {
-        (ExpireOpt::KeepTtl, _) => d.set_keep_ttl(key, Value::str(value)),
-        (_, Some(at)) => d.insert(key, Value::str(value), at),
-        _ => d.insert(key, Value::str(value), 0),
-    }
-    ex.ks.dirty += 1;
-    if !get {
-        ex.out.ok();
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::cmd::testing::Harness;
+
+    #[test]
+    fn options_and_replies_match_redis() {
+        let mut h = Harness::new();
+        h.check(&[
+            ("SET k v EX abc FOO", "-ERR syntax error\r\n"),
+            (
+                "SET k v EX abc",
+                "-ERR value is not an integer or out of range\r\n",
+            ),
+            (
+                "SET k v EX 0",
+                "-ERR invalid expire time in 'set' command\r\n",
+            ),
+            (
+                "SET k v EX -1",
+                "-ERR invalid expire time in 'set' command\r\n",
+            ),
+            (
+                "SET k v EX 9223372036854776",
+                "-ERR invalid expire time in 'set' command\r\n",
+            ),
+            (
+                "SET k v PX 9223372036854775807",
+                "-ERR invalid expire time in 'set' command\r\n",
+            ),
+            ("SET k v EX 10 PX 20", "-ERR syntax error\r\n"),
+            ("SET k v EX 10 KEEPTTL", "-ERR syntax error\r\n"),
+            ("SET k v KEEPTTL EX 10", "-ERR syntax error\r\n"),
+            ("SET k v NX XX", "-ERR syntax error\r\n"),
+            ("SET k v EX", "-ERR syntax error\r\n"),
+            ("SET k v PERSIST", "-ERR syntax error\r\n"),
+            ("EXISTS k", ":0\r\n"),
+            ("SET k v EXAT 9223372036854775", "+OK\r\n"),
+            ("SET k v ex 10 ex 20", "+OK\r\n"),
+            ("TTL k", ":20\r\n"),
+            ("SET k v nx nx", "$-1\r\n"),
+            ("SET k v2 GET GET", "$1\r\nv\r\n"),
+            ("SET k v3 GET NX", "$2\r\nv2\r\n"),
+            ("GET k", "$2\r\nv2\r\n"),
+            ("SET k v3 GET XX", "$2\r\nv2\r\n"),
+            ("SET nokey v GET XX", "$-1\r\n"),
+            ("EXISTS nokey", ":0\r\n"),
+            (
+                "SET k v4 XX GET EX abc",
+                "-ERR value is not an integer or out of range\r\n",
+            ),
+            ("SET k v4 EX 100", "+OK\r\n"),
+            ("SET k v5 KEEPTTL KEEPTTL", "+OK\r\n"),
+            ("TTL k", ":100\r\n"),
+            ("SET k v6", "+OK\r\n"),
+            ("TTL k", ":-1\r\n"),
+            ("SET k v XX", "+OK\r\n"),
+            ("SET new v XX", "$-1\r\n"),
+            ("SET new v NX", "+OK\r\n"),
+            (
+                "SET k",
+                "-ERR wrong number of arguments for 'set' command\r\n",
+            ),
+        ]);
+    }
+
+    #[test]
+    fn expired_keys_count_as_absent_and_dirty_counts_sets() {
+        let mut h = Harness::new();
+        h.check(&[
+            ("SET k v PXAT 1", "+OK\r\n"),
+            ("SET k x NX", "+OK\r\n"),
+            ("GET k", "$1\r\nx\r\n"),
+        ]);
+        assert_eq!(h.ks.dirty, 2);
+        h.run(&["SET", "k", "y", "NX"]);
+        assert_eq!(h.ks.dirty, 2);
+    }
+
+    #[test]
+    fn resp3_nulls() {
+        let mut h = Harness::new().resp3();
+        h.check(&[
+            ("SET k v XX", "_\r\n"),
+            ("SET k v GET", "_\r\n"),
+            ("SET k w GET", "$1\r\nv\r\n"),
+        ]);
+    }
 }
