@@ -1,6 +1,6 @@
 //! The command line of `redactor-server` and `redactor-sentinel`, as redis-server has it.
 
-use crate::config::{self, ConfigError, Invocation};
+use crate::config::{self, ConfigError};
 use crate::log::{redis_logger, LogControl};
 use actors::config::ConfigStore;
 use actors::server::{REDACTOR_VERSION, REDIS_VERSION};
@@ -99,9 +99,10 @@ fn run_server(cfg: Arc<config::ServerConfig>, used_memory: fn() -> u64) -> i32 {
         let log = log.clone();
         let signalled = signalled.clone();
         let logfile = t.logfile.clone();
+        let port = t.port;
         async move {
             let running = crate::system::start(store, log.clone(), used_memory, backlog)?;
-            slog::info!(log, "Running mode=standalone, port={}.", t.port);
+            slog::info!(log, "Running mode=standalone, port={}.", port);
             slog::warn!(log, "Server initialized");
             slog::info!(log, "Ready to accept connections");
             actix::spawn(wait_for_signal(logfile, signalled));

@@ -1,11 +1,11 @@
 //! Starting the actors of one server inside a running actix system.
 
 use actix::prelude::*;
-use actors::config::ConfigStore;
-use actors::connection::KeyspacePeer;
-use actors::keyspace::KeyspaceActor;
-use actors::listener::{bind, ListenerActor};
-use actors::server::ServerContext;
+use ::actors::config::ConfigStore;
+use ::actors::connection::KeyspacePeer;
+use ::actors::keyspace::KeyspaceActor;
+use ::actors::listener::{bind, ListenerActor};
+use ::actors::server::ServerContext;
 use std::io;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::sync::Arc;

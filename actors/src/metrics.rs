@@ -220,7 +220,8 @@ mod tests {
         assert_eq!(m.queued(), 3);
         {
             let _h = m.handling();
-            assert_eq!(m.snapshot().in_flight, 1);
+            let s = m.snapshot();
+            assert_eq!((s.in_flight, s.queued), (1, 2));
         }
         let s = m.snapshot();
         assert_eq!(

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Runs redis-benchmark against real redis-server and redactor-server in the same run and prints,
+# per test and pipeline depth, throughput and server CPU time per operation for both, and the
+# ratios (redactor / redis: throughput higher is better, CPU per op lower is better).
+#
+#   bench/compare.sh                      # set,get,incr,lpush; -c 50; -P 1 and -P 16
+#   TESTS=set,get REQUESTS=500000 bench/compare.sh
+#
+# Builds redactor-server in release mode first. Servers bind 127.0.0.1 on free ports and are
+# killed by pid on exit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TESTS=${TESTS:-set,get,incr,lpush}
+REQUESTS=${REQUESTS:-300000}
+CLIENTS=${CLIENTS:-50}
+PIPELINES=${PIPELINES:-"1 16"}
+EXTRA_ARGS=${EXTRA_ARGS:-}
+
+cargo build --release --bin redactor-server >&2
+REDACTOR=target/release/redactor-server
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+wait_ping() {
+  for _ in $(seq 100); do
+    redis-cli -p "$1" ping >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  echo "server on port $1 did not answer" >&2
+  return 1
+}
+
+# CPU ticks (user + system) of a process, from /proc/<pid>/stat.
+cpu_ticks() {
+  awk '{print $14 + $15}' "/proc/$1/stat"
+}
+
+start() { # name binary -> sets PORT_<name> PID_<name>
+  local port; port=$(free_port)
+  mkdir -p "$WORK/$1"
+  "$2" --port "$port" --bind 127.0.0.1 --save "" --appendonly no --dir "$WORK/$1" \
+    --logfile "$WORK/$1/log" $EXTRA_ARGS &
+  local pid=$!
+  PIDS+=("$pid")
+  wait_ping "$port"
+  printf -v "PORT_$1" '%s' "$port"
+  printf -v "PID_$1" '%s' "$pid"
+}
+
+start redis redis-server
+start redactor "$REDACTOR"
+HZ=$(getconf CLK_TCK)
+
+run() { # name test pipeline -> "ops_per_sec ns_per_op"
+  local port_var="PORT_$1" pid_var="PID_$1"
+  local port=${!port_var} pid=${!pid_var}
+  redis-cli -p "$port" flushall >/dev/null
+  local before; before=$(cpu_ticks "$pid")
+  local csv
+  csv=$(redis-benchmark -p "$port" -t "$2" -n "$REQUESTS" -c "$CLIENTS" -P "$3" -q --csv 2>/dev/null | tail -n 1)
+  local after; after=$(cpu_ticks "$pid")
+  local ops
+  ops=$(echo "$csv" | awk -F'","' '{gsub(/"/,"",$2); print $2}')
+  [ -n "$ops" ] || ops=0
+  local ns
+  ns=$(awk -v t=$((after - before)) -v hz="$HZ" -v n="$REQUESTS" 'BEGIN{printf "%.0f", t / hz * 1e9 / n}')
+  echo "$ops $ns"
+}
+
+printf '%-8s %3s | %12s %8s | %12s %8s | %8s %8s\n' test P redis_ops/s ns/op redactor_ops/s ns/op tput_x cpu_x
+IFS=',' read -ra tests <<<"$TESTS"
+for t in "${tests[@]}"; do
+  for p in $PIPELINES; do
+    read -r rops rns < <(run redis "$t" "$p")
+    read -r dops dns < <(run redactor "$t" "$p")
+    tput=$(awk -v a="$dops" -v b="$rops" 'BEGIN{ if (b>0) printf "%.2f", a/b; else print "n/a"}')
+    cpux=$(awk -v a="$dns" -v b="$rns" 'BEGIN{ if (b>0) printf "%.2f", a/b; else print "n/a"}')
+    printf '%-8s %3s | %12s %8s | %12s %8s | %8s %8s\n' "$t" "$p" "$rops" "$rns" "$dops" "$dns" "$tput" "$cpux"
+  done
+done
+echo "(CPU per op from /proc/<pid>/stat at ${HZ} ticks/s: coarse for short runs; raise REQUESTS for precision)"
