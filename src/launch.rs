@@ -75,7 +75,7 @@ fn run_server(cfg: Arc<config::ServerConfig>, used_memory: fn() -> u64) -> i32 {
     } else {
         slog::warn!(log, "Configuration loaded");
     }
-    if let Err(e) = config::change_dir(&t.dir) {
+    if let Err(e) = cfg.enter_dir() {
         slog::warn!(log, "{}", e);
         return 1;
     }
@@ -110,7 +110,13 @@ fn run_server(cfg: Arc<config::ServerConfig>, used_memory: fn() -> u64) -> i32 {
         }
     });
     let running = match started {
-        Ok(r) => r,
+        Ok(r) => {
+            for name in ["port", "bind"] {
+                let l = r.listeners.clone();
+                cfg.on_apply(name, Box::new(move |t| l.rebind(t)));
+            }
+            r
+        }
         Err(e) => {
             slog::warn!(log, "{}", e);
             slog::warn!(log, "Failed listening on port {} (tcp), aborting.", t.port);
@@ -133,9 +139,10 @@ fn run_server(cfg: Arc<config::ServerConfig>, used_memory: fn() -> u64) -> i32 {
 /// SIGTERM / SIGINT: log the line Redis's signal handler writes, then stop the system.
 async fn wait_for_signal(logfile: String, signalled: Arc<AtomicBool>) {
     use tokio::signal::unix::{signal, SignalKind};
-    let (Ok(mut term), Ok(mut int)) =
-        (signal(SignalKind::terminate()), signal(SignalKind::interrupt()))
-    else {
+    let (Ok(mut term), Ok(mut int)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    ) else {
         return;
     };
     let name = tokio::select! {
@@ -152,7 +159,11 @@ async fn wait_for_signal(logfile: String, signalled: Arc<AtomicBool>) {
     );
     if logfile.is_empty() {
         print!("{line}");
-    } else if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(&logfile) {
+    } else if let Ok(mut f) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&logfile)
+    {
         use std::io::Write;
         let _ = f.write_all(line.as_bytes());
     }

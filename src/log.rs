@@ -24,7 +24,10 @@ pub struct LogControl {
 
 impl LogControl {
     pub fn new(loglevel: &str) -> Arc<Self> {
-        let c = Arc::new(LogControl { max_level: AtomicU8::new(0), role: AtomicU8::new(b'C') });
+        let c = Arc::new(LogControl {
+            max_level: AtomicU8::new(0),
+            role: AtomicU8::new(b'C'),
+        });
         c.set_level(loglevel);
         c
     }
@@ -55,8 +58,16 @@ pub struct RedisFormat {
 
 impl RedisFormat {
     pub fn new(logfile: &str, control: Arc<LogControl>) -> Self {
-        let path = if logfile.is_empty() { None } else { Some(logfile.to_string()) };
-        RedisFormat { path, control, out: Mutex::new(()) }
+        let path = if logfile.is_empty() {
+            None
+        } else {
+            Some(logfile.to_string())
+        };
+        RedisFormat {
+            path,
+            control,
+            out: Mutex::new(()),
+        }
     }
 }
 
@@ -86,7 +97,11 @@ pub fn timestamp() -> String {
             c"%d %b %Y %H:%M:%S.".as_ptr(),
             &tm,
         );
-        format!("{}{:03}", String::from_utf8_lossy(&buf[..n]), now.subsec_millis())
+        format!(
+            "{}{:03}",
+            String::from_utf8_lossy(&buf[..n]),
+            now.subsec_millis()
+        )
     }
 }
 
@@ -104,7 +119,12 @@ impl Drain for RedisFormat {
             return Ok(());
         }
         let role = self.control.role.load(Relaxed) as char;
-        let line = format_line(std::process::id(), role, record.level(), &record.msg().to_string());
+        let line = format_line(
+            std::process::id(),
+            role,
+            record.level(),
+            &record.msg().to_string(),
+        );
         let _guard = self.out.lock().unwrap_or_else(|e| e.into_inner());
         match &self.path {
             Some(p) => {

@@ -1,20 +1,106 @@
 //! Starting the actors of one server inside a running actix system.
 
-use actix::prelude::*;
 use ::actors::config::ConfigStore;
+use ::actors::config::Tunables;
 use ::actors::connection::KeyspacePeer;
 use ::actors::keyspace::KeyspaceActor;
-use ::actors::listener::{bind, ListenerActor};
+use ::actors::listener::{bind, ListenerActor, StopListening};
 use ::actors::server::ServerContext;
+use actix::prelude::*;
 use std::io;
 use std::net::{SocketAddr, ToSocketAddrs};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// The running server's actors.
 pub struct Running {
     pub server: Arc<ServerContext>,
     pub keyspace: Addr<KeyspaceActor>,
-    pub listeners: Vec<(SocketAddr, Addr<ListenerActor>)>,
+    pub listeners: Arc<Listeners>,
+}
+
+/// The listener actors of the bound addresses; replaced as a whole when CONFIG SET changes
+/// `port` or `bind`.
+pub struct Listeners {
+    server: Arc<ServerContext>,
+    peer: KeyspacePeer,
+    backlog: i32,
+    current: Mutex<Vec<(SocketAddr, Addr<ListenerActor>)>>,
+}
+
+impl Listeners {
+    pub fn addresses(&self) -> Vec<SocketAddr> {
+        lock(&self.current).iter().map(|(a, _)| *a).collect()
+    }
+
+    /// Binds what `t` asks for and swaps the listeners, or leaves everything as it was and
+    /// answers Redis's reason. Addresses already listened on keep their listener. Runs on the
+    /// keyspace's arbiter, inside CONFIG SET.
+    pub fn rebind(&self, t: &Tunables) -> Result<(), String> {
+        let mut current = lock(&self.current);
+        let mut next = Vec::new();
+        let mut fresh = Vec::new();
+        for entry in &t.bind {
+            let (optional, _, addr) = resolve(entry, t.port);
+            let kept = addr.and_then(|a| current.iter().find(|(c, _)| *c == a).cloned());
+            if let Some(k) = kept {
+                next.push(k);
+                continue;
+            }
+            match addr.map(|a| bind(a, self.backlog)) {
+                Some(Ok(sock)) => fresh.push(sock),
+                _ if optional => {}
+                _ => return Err("Unable to listen on this port".into()),
+            }
+        }
+        for sock in fresh {
+            let local = sock.local_addr().map_err(|e| e.to_string())?;
+            let l = ListenerActor::new(sock, self.server.clone(), self.peer.clone())
+                .map_err(|e| e.to_string())?;
+            next.push((local, l.start()));
+        }
+        for (addr, old) in current.drain(..) {
+            if !next.iter().any(|(a, _)| *a == addr) {
+                old.do_send(StopListening);
+            }
+        }
+        *current = next;
+        Ok(())
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Binds every entry of a `bind` list; optional entries (`-addr`) may fail.
+fn bind_all(
+    entries: &[String],
+    port: u16,
+    backlog: i32,
+) -> Result<Vec<std::net::TcpListener>, BindError> {
+    let mut sockets = Vec::new();
+    for entry in entries {
+        let (optional, host, addr) = resolve(entry, port);
+        let result = match addr {
+            Some(a) => bind(a, backlog),
+            None => Err(io::Error::new(
+                io::ErrorKind::AddrNotAvailable,
+                "Cannot assign requested address",
+            )),
+        };
+        match result {
+            Ok(s) => sockets.push(s),
+            Err(_) if optional => {}
+            Err(error) => {
+                return Err(BindError {
+                    addr: host,
+                    port,
+                    error,
+                })
+            }
+        }
+    }
+    Ok(sockets)
 }
 
 /// Why the server could not start listening.
@@ -70,37 +156,41 @@ pub fn start(
     backlog: i32,
 ) -> Result<Running, BindError> {
     let t = config.tunables();
-    let mut sockets = Vec::new();
-    for entry in &t.bind {
-        let (optional, host, addr) = resolve(entry, t.port);
-        let result = match addr {
-            Some(a) => bind(a, backlog),
-            None => Err(io::Error::new(io::ErrorKind::AddrNotAvailable, "Cannot assign requested address")),
-        };
-        match result {
-            Ok(s) => sockets.push(s),
-            Err(_) if optional => {}
-            Err(error) => return Err(BindError { addr: host, port: t.port, error }),
-        }
-    }
+    let sockets = bind_all(&t.bind, t.port, backlog)?;
     let server = Arc::new(ServerContext::new(config, log, used_memory));
     let ks = KeyspaceActor::new(server.clone());
     let peer_mailbox = ks.mailbox();
     let keyspace = ks.start();
-    let peer = KeyspacePeer { executor: keyspace.clone().recipient(), mailbox: peer_mailbox };
-    let mut listeners = Vec::new();
+    let peer = KeyspacePeer {
+        executor: keyspace.clone().recipient(),
+        mailbox: peer_mailbox,
+    };
+    let listeners = Arc::new(Listeners {
+        server: server.clone(),
+        peer,
+        backlog,
+        current: Mutex::new(Vec::new()),
+    });
+    let mut started = Vec::new();
     for s in sockets {
         let local = s.local_addr().map_err(|error| BindError {
             addr: "?".into(),
             port: t.port,
             error,
         })?;
-        let l = ListenerActor::new(s, server.clone(), peer.clone()).map_err(|error| BindError {
-            addr: local.ip().to_string(),
-            port: t.port,
-            error,
+        let l = ListenerActor::new(s, server.clone(), listeners.peer.clone()).map_err(|error| {
+            BindError {
+                addr: local.ip().to_string(),
+                port: t.port,
+                error,
+            }
         })?;
-        listeners.push((local, l.start()));
+        started.push((local, l.start()));
     }
-    Ok(Running { server, keyspace, listeners })
+    *lock(&listeners.current) = started;
+    Ok(Running {
+        server,
+        keyspace,
+        listeners,
+    })
 }

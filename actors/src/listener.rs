@@ -70,6 +70,11 @@ impl Stream for Incoming {
     }
 }
 
+/// Closes the listening socket (CONFIG SET port/bind moved it elsewhere); clients stay.
+#[derive(Message, Debug, Clone, Copy)]
+#[rtype(result = "()")]
+pub struct StopListening;
+
 pub struct ListenerActor {
     listener: Option<std::net::TcpListener>,
     local: SocketAddr,
@@ -191,6 +196,16 @@ impl Actor for ListenerActor {
 
     fn stopped(&mut self, _: &mut Self::Context) {
         self.server.mailboxes.unregister(self.mailbox.name());
+    }
+}
+
+impl Handler<StopListening> for ListenerActor {
+    type Result = ();
+
+    fn handle(&mut self, _: StopListening, ctx: &mut Self::Context) {
+        self.mailbox.sent();
+        let _h = self.mailbox.handling();
+        ctx.stop();
     }
 }
 

@@ -108,7 +108,10 @@ impl Mailbox {
 
     /// Messages waiting in the mailbox, not counting the one being handled.
     pub fn queued(&self) -> u64 {
-        let waiting = self.sent.load(Relaxed).saturating_sub(self.handled.load(Relaxed));
+        let waiting = self
+            .sent
+            .load(Relaxed)
+            .saturating_sub(self.handled.load(Relaxed));
         waiting.saturating_sub(self.in_flight.load(Relaxed))
     }
 

@@ -225,7 +225,11 @@ pub fn format_double(d: f64) -> String {
 /// trailing zeros removed.
 pub fn format_g(d: f64, precision: usize) -> String {
     if d == 0.0 {
-        return if d.is_sign_negative() { "-0".into() } else { "0".into() };
+        return if d.is_sign_negative() {
+            "-0".into()
+        } else {
+            "0".into()
+        };
     }
     let p = precision.max(1);
     // `{:.*e}` rounds to p significant digits and tells us the decimal exponent after rounding.

@@ -5,5 +5,9 @@ static ALLOC: redactor::alloc::Counting = redactor::alloc::Counting;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    std::process::exit(redactor::launch::main(&args, false, redactor::alloc::allocated));
+    std::process::exit(redactor::launch::main(
+        &args,
+        false,
+        redactor::alloc::allocated,
+    ));
 }

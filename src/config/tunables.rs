@@ -1,0 +1,155 @@
+//! The typed snapshot actors read ([`actors::config::Tunables`]), built from the parameter values.
+
+use std::path::Path;
+
+use actors::config::Tunables;
+use bytes::Bytes;
+
+use super::table::{index_of, Kind, DIRECTIVES};
+use super::value::{enum_name, Value};
+
+fn num(values: &[Value], name: &str) -> i64 {
+    match &values[index_of(name)] {
+        Value::Num(v) => *v,
+        _ => 0,
+    }
+}
+
+fn flag(values: &[Value], name: &str) -> bool {
+    matches!(values[index_of(name)], Value::Bool(true))
+}
+
+fn enum_text(values: &[Value], name: &str) -> String {
+    let i = index_of(name);
+    match (&DIRECTIVES[i].kind, &values[i]) {
+        (Kind::Enum { names, .. }, Value::Enum(v)) => enum_name(names, *v, false),
+        _ => String::new(),
+    }
+}
+
+fn text(values: &[Value], name: &str) -> Option<String> {
+    match &values[index_of(name)] {
+        Value::Str(Some(s)) => Some(String::from_utf8_lossy(s).into_owned()),
+        _ => None,
+    }
+}
+
+/// A path as the server must open it: relative paths are relative to the directory the
+/// configuration was read in (Redis opens them after changing into `dir`).
+pub(crate) fn resolve_in(dir: &Path, path: Option<String>) -> String {
+    match path {
+        None => String::new(),
+        Some(p) if p.is_empty() || p.starts_with('/') => p,
+        Some(p) => dir.join(p).to_string_lossy().into_owned(),
+    }
+}
+
+/// Everything [`Tunables`] carries that is not a plain parameter.
+pub(crate) struct Context<'a> {
+    pub default_password: Option<&'a [u8]>,
+    pub config_file: Option<&'a Path>,
+    /// `logfile` and `pidfile`, made absolute when the configuration was read.
+    pub logfile: &'a str,
+    pub pidfile: &'a str,
+}
+
+/// Builds the snapshot. Values are already validated against Redis's bounds, so the conversions
+/// below cannot lose anything except where noted.
+pub(crate) fn build(values: &[Value], ctx: &Context<'_>) -> Tunables {
+    let dir = match &values[index_of("dir")] {
+        Value::Dir(d) => d.to_string_lossy().into_owned(),
+        _ => String::from("/"),
+    };
+    let bind = match &values[index_of("bind")] {
+        Value::Bind(addresses) => addresses
+            .iter()
+            .map(|a| String::from_utf8_lossy(a).into_owned())
+            .collect(),
+        _ => Vec::new(),
+    };
+    let save = match &values[index_of("save")] {
+        // A negative `changes` (a wrapped C int in Redis) is always reached, as 0 is.
+        Value::Save(points) => points
+            .iter()
+            .map(|p| (p.seconds.max(0) as u64, p.changes.max(0) as u64))
+            .collect(),
+        _ => Vec::new(),
+    };
+    Tunables {
+        requirepass: ctx.default_password.map(Bytes::copy_from_slice),
+        databases: num(values, "databases").max(1) as usize,
+        maxclients: num(values, "maxclients").max(1) as usize,
+        timeout: num(values, "timeout").max(0) as u64,
+        tcp_keepalive: num(values, "tcp-keepalive").max(0) as u64,
+        protected_mode: flag(values, "protected-mode"),
+        hz: num(values, "hz").clamp(1, 500) as u32,
+        proto_max_bulk_len: num(values, "proto-max-bulk-len").max(0) as u64,
+        client_query_buffer_limit: num(values, "client-query-buffer-limit").max(0) as u64,
+        port: num(values, "port").clamp(0, 65535) as u16,
+        bind,
+        dir,
+        config_file: ctx.config_file.map(|p| p.to_string_lossy().into_owned()),
+        save,
+        appendonly: flag(values, "appendonly"),
+        // `unsigned long long`, carried as i64 like Redis's `long long` plumbing.
+        maxmemory: num(values, "maxmemory") as u64,
+        maxmemory_policy: enum_text(values, "maxmemory-policy"),
+        replica_read_only: flag(values, "replica-read-only"),
+        lazyfree_lazy_user_del: flag(values, "lazyfree-lazy-user-del"),
+        latency_tracking: flag(values, "latency-tracking"),
+        active_expire_effort: num(values, "active-expire-effort").clamp(1, 10) as u32,
+        dynamic_hz: flag(values, "dynamic-hz"),
+        loglevel: enum_text(values, "loglevel"),
+        logfile: ctx.logfile.to_string(),
+        pidfile: ctx.pidfile.to_string(),
+    }
+}
+
+/// `logfile` and `pidfile` resolved against `dir` (see [`resolve_in`]).
+pub(crate) fn log_and_pid_files(values: &[Value]) -> (String, String) {
+    let dir = match &values[index_of("dir")] {
+        Value::Dir(d) => d.clone(),
+        _ => std::path::PathBuf::from("/"),
+    };
+    (
+        resolve_in(&dir, text(values, "logfile")),
+        resolve_in(&dir, text(values, "pidfile")),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::value::default_value;
+
+    #[test]
+    fn defaults_give_the_actors_defaults() {
+        let values: Vec<Value> = DIRECTIVES
+            .iter()
+            .map(|d| default_value(d, Path::new("/")))
+            .collect();
+        let ctx = Context {
+            default_password: None,
+            config_file: None,
+            logfile: "",
+            pidfile: "",
+        };
+        assert_eq!(build(&values, &ctx), Tunables::default());
+    }
+
+    #[test]
+    fn relative_files_resolve_against_dir() {
+        let cases = [
+            (None, ""),
+            (Some(""), ""),
+            (Some("redis.log"), "/var/lib/redis/redis.log"),
+            (Some("/tmp/x.log"), "/tmp/x.log"),
+        ];
+        for (path, want) in cases {
+            assert_eq!(
+                resolve_in(Path::new("/var/lib/redis"), path.map(String::from)),
+                want
+            );
+        }
+    }
+}
