@@ -17,7 +17,7 @@ CLIENTS=${CLIENTS:-50}
 PIPELINES=${PIPELINES:-"1 16"}
 EXTRA_ARGS=${EXTRA_ARGS:-}
 
-cargo build --release --bin redactor-server >&2
+[ -n "${SKIP_BUILD:-}" ] || cargo build --release --bin redactor-server >&2
 REDACTOR=target/release/redactor-server
 WORK=$(mktemp -d)
 PIDS=()

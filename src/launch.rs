@@ -61,6 +61,15 @@ fn fatal(e: &ConfigError) -> i32 {
 }
 
 fn run_server(cfg: Arc<config::ServerConfig>, used_memory: fn() -> u64) -> i32 {
+    if cfg.bool_value("daemonize") == Some(true) {
+        // Before any thread exists, as fork requires. Standard streams go to /dev/null, so an
+        // empty logfile means no log at all, as with Redis.
+        // SAFETY: no other thread runs yet; daemon() forks and the parent exits.
+        if unsafe { libc::daemon(1, 0) } != 0 {
+            eprintln!("Can't daemonize: {}", std::io::Error::last_os_error());
+            return 1;
+        }
+    }
     let t = cfg.tunables();
     let control = LogControl::new(&t.loglevel);
     let log = redis_logger(&t.logfile, control.clone());

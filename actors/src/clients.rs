@@ -3,6 +3,7 @@
 //! Each connection owns an `Arc<ClientHandle>` and updates it with relaxed atomics after each
 //! batch, so the registry costs the hot path no lock; only names sit behind a mutex.
 
+use crate::session::CmdName;
 use actix::prelude::*;
 use dashmap::DashMap;
 use std::net::SocketAddr;
@@ -28,8 +29,8 @@ pub struct ClientHandle {
     /// RESP version (2 or 3).
     pub resp: AtomicU8,
     pub name: Mutex<Option<String>>,
-    /// Lowercase name of the last command, e.g. `client|list`.
-    pub last_cmd: Mutex<String>,
+    /// The last command, e.g. `client|list`.
+    pub last_cmd: Mutex<CmdName>,
     pub authenticated: AtomicBool,
     /// Bytes waiting in the query buffer.
     pub qbuf: AtomicU64,
@@ -49,19 +50,12 @@ impl ClientHandle {
         *self.name.lock().unwrap_or_else(|e| e.into_inner()) = name;
     }
 
-    pub fn set_last_cmd(&self, cmd: &str) {
-        let mut last = self.last_cmd.lock().unwrap_or_else(|e| e.into_inner());
-        if *last != cmd {
-            last.clear();
-            last.push_str(cmd);
-        }
+    pub fn set_last_cmd(&self, cmd: CmdName) {
+        *self.last_cmd.lock().unwrap_or_else(|e| e.into_inner()) = cmd;
     }
 
-    pub fn last_cmd(&self) -> String {
-        self.last_cmd
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+    pub fn last_cmd(&self) -> CmdName {
+        *self.last_cmd.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 

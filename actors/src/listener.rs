@@ -5,6 +5,7 @@ use crate::clients::ClientHandle;
 use crate::connection::{ConnectionActor, KeyspacePeer};
 use crate::metrics::Mailbox;
 use crate::server::{unix_ms, ServerContext};
+use crate::session::CmdName;
 use actix::prelude::*;
 use std::io;
 use std::net::SocketAddr;
@@ -151,7 +152,7 @@ impl ListenerActor {
                     db: AtomicI64::new(0),
                     resp: AtomicU8::new(2),
                     name: Mutex::new(None),
-                    last_cmd: Mutex::new("NULL".into()),
+                    last_cmd: Mutex::new(CmdName("NULL", "")),
                     authenticated: AtomicBool::new(t.requirepass.is_none()),
                     qbuf: AtomicU64::new(0),
                     obuf: AtomicU64::new(0),

@@ -14,7 +14,7 @@ pub mod strings;
 
 use crate::keyspace::state::Keyspace;
 use crate::server::{unix_ms, ServerContext};
-use crate::session::{ReplyMode, Session};
+use crate::session::{CmdName, ReplyMode, Session};
 pub use args::Args;
 use bytes::{Bytes, BytesMut};
 pub use error::CmdError;
@@ -128,8 +128,8 @@ impl CommandTable {
         let start = ex.out.len();
         let before = ex.session.reply_mode;
         let result = match self.resolve(args) {
-            Ok((spec, fullname, skip)) => {
-                ex.session.publish(&fullname, ex.now);
+            Ok((spec, name, skip)) => {
+                ex.session.last_cmd = name;
                 if ex.session.authenticated || spec.flags & flags::NO_AUTH != 0 {
                     ex.ks.stats.total_commands_processed += 1;
                     (spec.handler)(&mut ex, Args::new(args, skip))
@@ -152,7 +152,7 @@ impl CommandTable {
 
     /// Finds the command (and subcommand) and checks arity, with Redis's error for each failure.
     /// Returns the spec, its full name (`client|setname`) and how many arguments name it.
-    fn resolve(&self, args: &[Bytes]) -> Result<(&'static CommandSpec, String, usize), CmdError> {
+    fn resolve(&self, args: &[Bytes]) -> Result<(&'static CommandSpec, CmdName, usize), CmdError> {
         let name = &args[0];
         let Some(spec) = self.lookup(name) else {
             return Err(unknown_command(args));
@@ -161,7 +161,7 @@ impl CommandTable {
             if args.len() == 1 {
                 // COMMAND alone is a command of its own; CONFIG alone is an arity error.
                 if arity_ok(spec.arity, 1) {
-                    return Ok((spec, spec.name.into(), 1));
+                    return Ok((spec, CmdName(spec.name, ""), 1));
                 }
                 return Err(CmdError::Arity(spec.name.into()));
             }
@@ -176,16 +176,16 @@ impl CommandTable {
                     &String::from_utf8_lossy(name),
                 ));
             };
-            let full = format!("{}|{}", spec.name, subspec.name);
+            let name = CmdName(spec.name, subspec.name);
             if !arity_ok(subspec.arity, args.len()) {
-                return Err(CmdError::Arity(full));
+                return Err(CmdError::Arity(name.to_string()));
             }
-            return Ok((subspec, full, 2));
+            return Ok((subspec, name, 2));
         }
         if !arity_ok(spec.arity, args.len()) {
             return Err(CmdError::Arity(spec.name.into()));
         }
-        Ok((spec, spec.name.into(), 1))
+        Ok((spec, CmdName(spec.name, ""), 1))
     }
 }
 

@@ -57,7 +57,7 @@ fn handle(id: u64, kill: Recipient<Kill>) -> Arc<ClientHandle> {
         db: AtomicI64::new(0),
         resp: AtomicU8::new(2),
         name: Mutex::new(None),
-        last_cmd: Mutex::new(String::new()),
+        last_cmd: Mutex::new(crate::session::CmdName("NULL", "")),
         authenticated: AtomicBool::new(true),
         qbuf: AtomicU64::new(0),
         obuf: AtomicU64::new(0),

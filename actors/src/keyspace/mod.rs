@@ -131,6 +131,7 @@ impl Handler<Execute> for KeyspaceActor {
                 break;
             }
         }
+        session.publish(unix_ms());
         self.apply_effect(effect);
         Executed { session, out }
     }

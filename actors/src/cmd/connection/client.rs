@@ -113,6 +113,7 @@ pub fn describe(c: &ClientHandle, now_ms: u64) -> String {
 }
 
 fn info(ex: &mut Exec, _: Args) -> Result<(), CmdError> {
+    ex.session.publish(ex.now);
     let line = match &ex.session.handle {
         Some(h) => describe(h, ex.now) + "\n",
         None => String::from("\n"),
@@ -154,6 +155,7 @@ fn list(ex: &mut Exec, mut args: Args) -> Result<(), CmdError> {
             return Err(CmdError::Syntax);
         }
     }
+    ex.session.publish(ex.now);
     let mut text = String::new();
     for c in ex.server.clients.all() {
         // Every connected client is a normal one until replication adds other kinds.
