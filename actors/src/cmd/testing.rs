@@ -56,6 +56,7 @@ impl Harness {
             &self.server,
             &mut out,
             &args,
+            crate::server::unix_ms(),
         );
         String::from_utf8_lossy(&out).into_owned()
     }

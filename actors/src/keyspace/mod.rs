@@ -120,10 +120,16 @@ impl Handler<Execute> for KeyspaceActor {
             mut out,
         } = msg;
         let mut effect = Effect::None;
+        let now = unix_ms();
         for args in &cmds {
-            let e = self
-                .table
-                .run(&mut self.state, &mut session, &self.server, &mut out, args);
+            let e = self.table.run(
+                &mut self.state,
+                &mut session,
+                &self.server,
+                &mut out,
+                args,
+                now,
+            );
             if !matches!(e, Effect::None) {
                 effect = e;
             }
