@@ -119,13 +119,13 @@ impl<'a> RangeStreamOnce for Wire<'a> {
 pub(crate) enum WireError {
     Eoi,
     Unexpected,
-    Protocol(Box<ProtocolError>),
+    Protocol(ProtocolError),
 }
 
 impl WireError {
     pub(crate) fn into_protocol(self) -> ProtocolError {
         match self {
-            WireError::Protocol(e) => *e,
+            WireError::Protocol(e) => e,
             // `decode` turns end of input into "need more bytes", so it never gets here; keep a
             // sane answer anyway rather than a panic.
             WireError::Eoi | WireError::Unexpected => ProtocolError::Malformed,
@@ -146,7 +146,7 @@ impl WireError {
 
 impl From<ProtocolError> for WireError {
     fn from(e: ProtocolError) -> Self {
-        WireError::Protocol(Box::new(e))
+        WireError::Protocol(e)
     }
 }
 
@@ -198,7 +198,7 @@ impl<Item, Range> StreamError<Item, Range> for WireError {
         match self {
             WireError::Eoi => T::end_of_input(),
             WireError::Unexpected => T::unexpected_static_message("unexpected input"),
-            WireError::Protocol(e) => T::other(*e),
+            WireError::Protocol(e) => T::other(e),
         }
     }
 }

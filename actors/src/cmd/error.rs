@@ -46,9 +46,12 @@ impl CmdError {
     }
 }
 
-/// `%.128s` of a possibly binary argument, as Redis prints it into errors.
+/// `%.128s` of a possibly binary argument, as Redis prints it into errors: C string rules, so it
+/// also ends at the first NUL byte.
 pub fn truncate_lossy(s: &[u8], max: usize) -> String {
-    String::from_utf8_lossy(&s[..s.len().min(max)]).into_owned()
+    let s = &s[..s.len().min(max)];
+    let s = s.iter().position(|&b| b == 0).map_or(s, |nul| &s[..nul]);
+    String::from_utf8_lossy(s).into_owned()
 }
 
 impl fmt::Display for CmdError {

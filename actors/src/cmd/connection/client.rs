@@ -145,9 +145,11 @@ fn list(ex: &mut Exec, mut args: Args) -> Result<(), CmdError> {
         } else if opt.eq_ignore_ascii_case(b"ID") && args.remaining() >= 1 {
             let mut v = Vec::new();
             while let Some(a) = args.next() {
+                // Ids that cannot exist (0, negative) just match nobody, as in Redis.
                 match parse_i64_strict(a) {
                     Some(n) if n > 0 => v.push(n as u64),
-                    _ => return Err(CmdError::other("ERR Invalid client ID")),
+                    Some(_) => {}
+                    None => return Err(CmdError::other("ERR Invalid client ID")),
                 }
             }
             ids = Some(v);

@@ -34,14 +34,22 @@ fn hello(ex: &mut Exec, mut args: Args) -> Result<(), CmdError> {
         }
         ver = Some(if v == 3 { Resp::V3 } else { Resp::V2 });
     }
-    let (mut creds, mut name) = (None, None);
+    let mut creds = None;
     while let Some(opt) = args.next() {
         if opt.eq_ignore_ascii_case(b"AUTH") && args.remaining() >= 2 {
             creds = Some((args.required()?, args.required()?));
         } else if opt.eq_ignore_ascii_case(b"SETNAME") && args.remaining() >= 1 {
             let n = args.required()?;
             validate_name(n)?;
-            name = Some(n);
+            // Redis 7.0 names the client as soon as it parses the option, so a later error in
+            // the same HELLO (or failed authentication) leaves the name set.
+            if let Some(h) = &ex.session.handle {
+                h.set_name(if n.is_empty() {
+                    None
+                } else {
+                    Some(String::from_utf8_lossy(n).into())
+                });
+            }
         } else {
             return Err(CmdError::other(format!(
                 "ERR Syntax error in HELLO option '{}'",
@@ -56,14 +64,7 @@ fn hello(ex: &mut Exec, mut args: Args) -> Result<(), CmdError> {
         ex.session.authenticated = true;
     }
     if !ex.session.authenticated {
-        return Err(CmdError::other("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time"));
-    }
-    if let (Some(n), Some(h)) = (name, &ex.session.handle) {
-        h.set_name(if n.is_empty() {
-            None
-        } else {
-            Some(String::from_utf8_lossy(n).into())
-        });
+        return Err(CmdError::other("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time"));
     }
     if let Some(v) = ver {
         ex.session.resp = v;

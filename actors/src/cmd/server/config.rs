@@ -90,7 +90,7 @@ fn get(ex: &mut Exec, args: Args) -> Result<(), CmdError> {
 fn set(ex: &mut Exec, args: Args) -> Result<(), CmdError> {
     let rest = args.rest();
     if rest.len() % 2 != 0 {
-        return Err(CmdError::Arity("config|set".into()));
+        return Err(CmdError::Syntax);
     }
     let pairs: Vec<_> = rest
         .chunks(2)
