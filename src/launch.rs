@@ -55,8 +55,21 @@ pub fn main(args: &[String], sentinel_binary: bool, used_memory: fn() -> u64) ->
     run_server(cfg, used_memory)
 }
 
+/// Reports a configuration failure as Redis does: unreadable files are a warning log line on
+/// standard output (the log is not set up yet), everything else the FATAL CONFIG FILE block.
 fn fatal(e: &ConfigError) -> i32 {
-    eprintln!("{e}");
+    match e {
+        ConfigError::Open { .. } | ConfigError::Stdin(_) => {
+            let line = crate::log::format_line(
+                std::process::id(),
+                'C',
+                slog::Level::Warning,
+                &e.to_string(),
+            );
+            println!("{line}");
+        }
+        _ => eprintln!("{e}"),
+    }
     e.exit_status()
 }
 

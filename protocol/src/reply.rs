@@ -177,6 +177,57 @@ impl<'a> ReplyWriter<'a> {
         }
     }
 
+    /// Writes a decoded value back, degrading RESP3-only types for RESP2 clients as Redis does
+    /// (`_` becomes `$-1`, maps flat arrays, big numbers bulk strings). Attributes are dropped.
+    pub fn frame(&mut self, f: &crate::Frame) {
+        use crate::Frame as F;
+        match f {
+            F::Simple(s) => self.line(b'+', s),
+            F::Error(e) => self.line(b'-', e),
+            F::BlobError(e) => match self.resp {
+                Resp::V2 => self.line(b'-', e),
+                Resp::V3 => {
+                    self.header(b'!', e.len() as i64);
+                    self.buf.put_slice(e);
+                    self.buf.put_slice(b"\r\n");
+                }
+            },
+            F::Integer(n) => self.int(*n),
+            F::Bulk(b) => self.bulk(b),
+            F::NullBulk | F::Null => self.null(),
+            F::NullArray => self.null_array(),
+            F::Array(items) => {
+                self.array(items.len());
+                items.iter().for_each(|i| self.frame(i));
+            }
+            F::Set(items) => {
+                self.set(items.len());
+                items.iter().for_each(|i| self.frame(i));
+            }
+            F::Push(items) => {
+                self.push(items.len());
+                items.iter().for_each(|i| self.frame(i));
+            }
+            F::Map(pairs) => {
+                self.map(pairs.len());
+                for (k, v) in pairs {
+                    self.frame(k);
+                    self.frame(v);
+                }
+            }
+            F::Double(d) => self.double(*d),
+            F::Boolean(b) => self.boolean(*b),
+            F::BigNumber(n) => match self.resp {
+                Resp::V2 => self.bulk(n),
+                Resp::V3 => self.line(b'(', n),
+            },
+            F::Verbatim(fmt, text) => {
+                self.verbatim(&String::from_utf8_lossy(fmt), text);
+            }
+            F::Attribute(_, value) => self.frame(value),
+        }
+    }
+
     /// Already encoded protocol bytes, copied as they are.
     pub fn raw(&mut self, bytes: &[u8]) {
         self.buf.put_slice(bytes);

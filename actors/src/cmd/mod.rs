@@ -97,6 +97,8 @@ impl std::hash::Hasher for Fnv {
 /// Name lookup over the static table.
 pub struct CommandTable {
     by_name: HashMap<&'static [u8], &'static CommandSpec, NameHash>,
+    /// Redis's own COMMAND INFO/DOCS data for the commands we have.
+    pub meta: server::meta::CommandMeta,
 }
 
 impl Default for CommandTable {
@@ -112,7 +114,10 @@ impl CommandTable {
             .flat_map(|g| g.iter())
             .map(|c| (c.name.as_bytes(), c))
             .collect();
-        CommandTable { by_name }
+        CommandTable {
+            by_name,
+            meta: server::meta::CommandMeta::load(),
+        }
     }
 
     pub fn lookup(&self, name: &[u8]) -> Option<&'static CommandSpec> {

@@ -66,7 +66,7 @@ pub const SPEC: CommandSpec = CommandSpec {
         ),
         spec(
             "getkeys",
-            -3,
+            -4,
             F,
             NO_KEYS,
             "server",
@@ -76,7 +76,7 @@ pub const SPEC: CommandSpec = CommandSpec {
         ),
         spec(
             "getkeysandflags",
-            -3,
+            -4,
             F,
             NO_KEYS,
             "server",
@@ -134,6 +134,11 @@ fn acl_categories(c: &CommandSpec) -> Vec<String> {
 }
 
 fn write_info(ex: &mut Exec, c: &CommandSpec, fullname: &str) {
+    let keep: Vec<&str> = c.subcommands.iter().map(|s| s.name).collect();
+    if let Some(f) = ex.table.meta.info(fullname, &keep) {
+        ex.out.frame(&f);
+        return;
+    }
     let o = &mut ex.out;
     o.array(10);
     o.bulk(fullname.as_bytes());
@@ -245,7 +250,7 @@ fn info(ex: &mut Exec, args: Args) -> Result<(), CmdError> {
     for n in names {
         match find(ex, n) {
             Some((c, full)) => write_info(ex, c, &full),
-            None => ex.out.null_array(),
+            None => ex.out.null(),
         }
     }
     Ok(())
@@ -253,6 +258,11 @@ fn info(ex: &mut Exec, args: Args) -> Result<(), CmdError> {
 
 fn write_doc(ex: &mut Exec, c: &CommandSpec, full: &str) {
     ex.out.bulk(full.as_bytes());
+    let keep: Vec<&str> = c.subcommands.iter().map(|s| s.name).collect();
+    if let Some(f) = ex.table.meta.docs(full, &keep) {
+        ex.out.frame(&f);
+        return;
+    }
     let subs = !c.subcommands.is_empty();
     ex.out.map(3 + subs as usize);
     ex.out.bulk(b"summary");
@@ -283,19 +293,29 @@ fn docs(ex: &mut Exec, args: Args) -> Result<(), CmdError> {
     Ok(())
 }
 
-/// The key positions of a full command line, from the legacy first/last/step triple.
+/// The key positions of a full command line, from the legacy first/last/step triple of the
+/// command or, for a container, of its subcommand.
 fn key_positions(ex: &Exec, line: &[bytes::Bytes]) -> Result<Vec<usize>, CmdError> {
-    let Some(c) = ex.table.lookup(&line[0]) else {
+    let Some(mut c) = ex.table.lookup(&line[0]) else {
         return Err(CmdError::other("ERR Invalid command specified"));
     };
+    if !c.subcommands.is_empty() && line.len() > 1 {
+        if let Some(sub) = c
+            .subcommands
+            .iter()
+            .find(|s| s.name.as_bytes().eq_ignore_ascii_case(&line[1]))
+        {
+            c = sub;
+        }
+    }
+    if c.first_key == 0 {
+        return Err(CmdError::other("ERR The command has no key arguments"));
+    }
     let argc = line.len() as i32;
     if (c.arity > 0 && argc != c.arity) || (c.arity < 0 && argc < -c.arity) {
         return Err(CmdError::other(
             "ERR Invalid number of arguments specified for command",
         ));
-    }
-    if c.first_key == 0 {
-        return Err(CmdError::other("ERR The command has no key arguments"));
     }
     let last = if c.last_key < 0 {
         argc + c.last_key
