@@ -39,13 +39,6 @@ impl<'a> Args<'a> {
         self.args.get(self.pos).map(|b| &b[..])
     }
 
-    /// The next argument, if any.
-    pub fn next(&mut self) -> Option<&'a [u8]> {
-        let a = self.args.get(self.pos)?;
-        self.pos += 1;
-        Some(a)
-    }
-
     /// The next argument; a syntax error if there is none.
     pub fn required(&mut self) -> Result<&'a [u8], CmdError> {
         self.next().ok_or(CmdError::Syntax)
@@ -74,6 +67,17 @@ impl<'a> Args<'a> {
         } else {
             Err(CmdError::Syntax)
         }
+    }
+}
+
+impl<'a> Iterator for Args<'a> {
+    type Item = &'a [u8];
+
+    /// The next argument, if any.
+    fn next(&mut self) -> Option<&'a [u8]> {
+        let a = self.args.get(self.pos)?;
+        self.pos += 1;
+        Some(a)
     }
 }
 

@@ -144,7 +144,7 @@ fn list(ex: &mut Exec, mut args: Args) -> Result<(), CmdError> {
             class = Some(parse_type(args.required()?)?);
         } else if opt.eq_ignore_ascii_case(b"ID") && args.remaining() >= 1 {
             let mut v = Vec::new();
-            while let Some(a) = args.next() {
+            for a in args.by_ref() {
                 // Ids that cannot exist (0, negative) just match nobody, as in Redis.
                 match parse_i64_strict(a) {
                     Some(n) if n > 0 => v.push(n as u64),

@@ -89,7 +89,7 @@ fn get(ex: &mut Exec, args: Args) -> Result<(), CmdError> {
 
 fn set(ex: &mut Exec, args: Args) -> Result<(), CmdError> {
     let rest = args.rest();
-    if rest.len() % 2 != 0 {
+    if !rest.len().is_multiple_of(2) {
         return Err(CmdError::Syntax);
     }
     let pairs: Vec<_> = rest

@@ -20,7 +20,7 @@ pub const SPEC: CommandSpec = spec(
 
 fn shutdown(ex: &mut Exec, mut args: Args) -> Result<(), CmdError> {
     let (mut nosave, mut save, mut abort) = (false, false, false);
-    while let Some(a) = args.next() {
+    for a in args.by_ref() {
         match &a.to_ascii_lowercase()[..] {
             b"nosave" => nosave = true,
             b"save" => save = true,
