@@ -317,7 +317,8 @@ mod tests {
 
     #[test]
     fn scalars_in_both_protocols() {
-        let table: &[(Resp, fn(&mut ReplyWriter), &[u8])] = &[
+        type Case = (Resp, fn(&mut ReplyWriter), &'static [u8]);
+        let table: &[Case] = &[
             (Resp::V2, |w| w.ok(), b"+OK\r\n"),
             (Resp::V2, |w| w.int(-42), b":-42\r\n"),
             (Resp::V2, |w| w.int(i64::MIN), b":-9223372036854775808\r\n"),

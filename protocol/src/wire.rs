@@ -321,8 +321,9 @@ impl Line {
                     }
                     at = i + 1;
                 }
-                // A trailing `\r` may pair with the next read's `\n`: rescan it.
-                *scanned = hay.len().saturating_sub(1);
+                // The search is for `\n` and looks back for the `\r`, so a line split between
+                // the two still resumes after everything seen.
+                *scanned = hay.len();
                 need_more()
             }
         }
@@ -479,7 +480,8 @@ mod tests {
         };
         let big = vec![b'1'; MAX_INLINE_LEN + 1];
         let at_limit = vec![b'1'; MAX_INLINE_LEN];
-        let cases: Vec<(LineKind, Vec<&[u8]>, Result<Option<Vec<u8>>, WireError>)> = vec![
+        type Case<'a> = (LineKind, Vec<&'a [u8]>, Result<Option<Vec<u8>>, WireError>);
+        let cases: Vec<Case> = vec![
             (header.clone(), vec![b"$3\r\n"], Ok(Some(b"$3".to_vec()))),
             // Redis skips the byte after `\r` whatever it is.
             (header.clone(), vec![b"$3\rX"], Ok(Some(b"$3".to_vec()))),

@@ -1,12 +1,16 @@
 //! Turns the byte stream of one client into batches: every complete request in the buffer
 //! becomes part of one item, so a pipeline of N commands is one message to the keyspace.
 
+use crate::clients::ClientHandle;
+use crate::server::ServerContext;
 use bytes::{Bytes, BytesMut};
 use protocol::request::Limits;
 use protocol::{ProtocolError, RequestDecoder};
 use std::cell::Cell;
 use std::fmt;
 use std::rc::Rc;
+use std::sync::atomic::Ordering::Relaxed;
+use std::sync::Arc;
 use tokio_util::codec::Decoder;
 
 /// Why reading from a client stopped.
@@ -43,8 +47,8 @@ pub struct RequestCodec {
     /// A protocol error found after some good requests: reported on the next call, so the good
     /// ones run first, as they would in Redis.
     pending: Option<ProtocolError>,
-    /// Bytes consumed so far, for `total_net_input_bytes`.
-    pub consumed: u64,
+    /// Where `total_net_input_bytes` and the client's query buffer size are counted.
+    counters: Option<(Arc<ServerContext>, Arc<ClientHandle>)>,
 }
 
 impl RequestCodec {
@@ -53,8 +57,16 @@ impl RequestCodec {
             decoder: RequestDecoder::new(),
             limits,
             pending: None,
-            consumed: 0,
+            counters: None,
         }
+    }
+}
+
+impl RequestCodec {
+    /// Counts input into the server's stats and the client's registry entry.
+    pub fn counting(mut self, server: Arc<ServerContext>, client: Arc<ClientHandle>) -> Self {
+        self.counters = Some((server, client));
+        self
     }
 }
 
@@ -86,7 +98,14 @@ impl Decoder for RequestCodec {
                 }
             }
         }
-        self.consumed += (before - src.len()) as u64;
+        if let Some((server, client)) = &self.counters {
+            let stats = &server.stats;
+            stats
+                .total_net_input_bytes
+                .fetch_add((before - src.len()) as u64, Relaxed);
+            stats.total_reads_processed.fetch_add(1, Relaxed);
+            client.qbuf.store(src.len() as u64, Relaxed);
+        }
         Ok(if batch.is_empty() { None } else { Some(batch) })
     }
 }

@@ -64,7 +64,8 @@ impl<W: AsyncWrite + Unpin + 'static> ConnectionActor<W> {
                 max_bulk_len: t.proto_max_bulk_len,
                 authenticated,
             }));
-            ctx.add_stream(FramedRead::new(read, RequestCodec::new(limits.clone())));
+            let codec = RequestCodec::new(limits.clone()).counting(server.clone(), handle.clone());
+            ctx.add_stream(FramedRead::new(read, codec));
             let name = format!("conn/{}", handle.id);
             let mailbox = server.mailboxes.register(name.clone());
             let log = server

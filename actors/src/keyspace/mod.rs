@@ -14,6 +14,7 @@ use crate::session::Session;
 use actix::prelude::*;
 use bytes::{Bytes, BytesMut};
 use state::Keyspace;
+use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -85,7 +86,15 @@ impl KeyspaceActor {
             .active_expire_effort
             .clamp(1, 10) as usize;
         let budget = 200 + 100 * effort;
-        self.state.active_expire(unix_ms(), budget);
+        let now = unix_ms();
+        self.state.active_expire(now, budget);
+        let st = &mut self.state.stats;
+        let net = &self.server.stats;
+        st.ops_rate.sample(st.total_commands_processed, now);
+        st.input_rate
+            .sample(net.total_net_input_bytes.load(Relaxed), now);
+        st.output_rate
+            .sample(net.total_net_output_bytes.load(Relaxed), now);
     }
 
     fn apply_effect(&mut self, effect: Effect) {

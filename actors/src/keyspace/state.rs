@@ -11,6 +11,10 @@ pub struct KeyspaceStats {
     pub keyspace_misses: u64,
     pub total_commands_processed: u64,
     pub total_error_replies: u64,
+    /// `instantaneous_ops_per_sec`, `_input_kbps`, `_output_kbps`.
+    pub ops_rate: crate::stats::RateSampler,
+    pub input_rate: crate::stats::RateSampler,
+    pub output_rate: crate::stats::RateSampler,
     /// Error replies by their first word (`ERR`, `WRONGTYPE` ...), for INFO errorstats.
     pub error_counts: std::collections::BTreeMap<String, u64>,
 }

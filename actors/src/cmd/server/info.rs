@@ -213,7 +213,6 @@ fn server(ex: &Exec, o: &mut String) {
     line(o, "executable", &ex.server.executable);
     line(o, "config_file", t.config_file.as_deref().unwrap_or(""));
     line(o, "io_threads_active", 0);
-    line(o, "redactor_version", crate::server::REDACTOR_VERSION);
 }
 
 fn os_name() -> String {
@@ -248,24 +247,69 @@ fn memory(ex: &Exec, o: &mut String) {
     let t = ex.server.config.tunables();
     let used = (ex.server.used_memory)();
     let rss = rss_bytes();
+    let total = total_system_memory();
+    let frag = if used > 0 {
+        rss as f64 / used as f64
+    } else {
+        0.0
+    };
     line(o, "used_memory", used);
     line(o, "used_memory_human", human(used));
     line(o, "used_memory_rss", rss);
     line(o, "used_memory_rss_human", human(rss));
     line(o, "used_memory_peak", used);
     line(o, "used_memory_peak_human", human(used));
+    line(o, "used_memory_peak_perc", "100.00%");
+    line(o, "used_memory_overhead", 0);
+    line(o, "used_memory_startup", 0);
+    line(o, "used_memory_dataset", used);
+    line(o, "used_memory_dataset_perc", "100.00%");
+    line(o, "allocator_allocated", used);
+    line(o, "allocator_active", used);
+    line(o, "allocator_resident", rss);
+    line(o, "total_system_memory", total);
+    line(o, "total_system_memory_human", human(total));
+    for (name, v) in [
+        ("used_memory_lua", "0"),
+        ("used_memory_vm_eval", "0"),
+        ("used_memory_lua_human", "0B"),
+        ("used_memory_scripts_eval", "0"),
+        ("number_of_cached_scripts", "0"),
+        ("number_of_functions", "0"),
+        ("number_of_libraries", "0"),
+        ("used_memory_vm_functions", "0"),
+        ("used_memory_vm_total", "0"),
+        ("used_memory_vm_total_human", "0B"),
+        ("used_memory_functions", "0"),
+        ("used_memory_scripts", "0"),
+        ("used_memory_scripts_human", "0B"),
+    ] {
+        line(o, name, v);
+    }
     line(o, "maxmemory", t.maxmemory);
     line(o, "maxmemory_human", human(t.maxmemory));
     line(o, "maxmemory_policy", &t.maxmemory_policy);
-    let frag = if used > 0 {
-        rss as f64 / used as f64
-    } else {
-        0.0
-    };
+    line(o, "allocator_frag_ratio", "1.00");
+    line(o, "allocator_frag_bytes", 0);
+    line(o, "allocator_rss_ratio", format!("{frag:.2}"));
+    line(o, "allocator_rss_bytes", rss as i64 - used as i64);
+    line(o, "rss_overhead_ratio", "1.00");
+    line(o, "rss_overhead_bytes", 0);
     line(o, "mem_fragmentation_ratio", format!("{frag:.2}"));
     line(o, "mem_fragmentation_bytes", rss as i64 - used as i64);
-    line(o, "mem_replication_backlog", 0);
+    for name in [
+        "mem_not_counted_for_evict",
+        "mem_replication_backlog",
+        "mem_total_replication_buffers",
+        "mem_clients_slaves",
+        "mem_clients_normal",
+        "mem_cluster_links",
+        "mem_aof_buffer",
+    ] {
+        line(o, name, 0);
+    }
     line(o, "mem_allocator", "libc");
+    line(o, "active_defrag_running", 0);
     line(o, "lazyfree_pending_objects", 0);
     line(o, "lazyfreed_objects", 0);
 }
@@ -280,10 +324,29 @@ fn rss_bytes() -> u64 {
     pages * 4096
 }
 
+fn total_system_memory() -> u64 {
+    let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
+    meminfo
+        .lines()
+        .find_map(|l| l.strip_prefix("MemTotal:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or(0, |kb| kb * 1024)
+}
+
 fn persistence(ex: &Exec, o: &mut String) {
     let t = ex.server.config.tunables();
-    line(o, "loading", 0);
-    line(o, "async_loading", 0);
+    for name in [
+        "loading",
+        "async_loading",
+        "current_cow_peak",
+        "current_cow_size",
+        "current_cow_size_age",
+    ] {
+        line(o, name, 0);
+    }
+    line(o, "current_fork_perc", "0.00");
+    line(o, "current_save_keys_processed", 0);
+    line(o, "current_save_keys_total", 0);
     line(o, "rdb_changes_since_last_save", ex.ks.dirty);
     line(o, "rdb_bgsave_in_progress", 0);
     line(o, "rdb_last_save_time", ex.ks.lastsave);
@@ -291,6 +354,9 @@ fn persistence(ex: &Exec, o: &mut String) {
     line(o, "rdb_last_bgsave_time_sec", -1);
     line(o, "rdb_current_bgsave_time_sec", -1);
     line(o, "rdb_saves", 0);
+    line(o, "rdb_last_cow_size", 0);
+    line(o, "rdb_last_load_keys_expired", 0);
+    line(o, "rdb_last_load_keys_loaded", 0);
     line(o, "aof_enabled", t.appendonly as u8);
     line(o, "aof_rewrite_in_progress", 0);
     line(o, "aof_rewrite_scheduled", 0);
@@ -298,19 +364,28 @@ fn persistence(ex: &Exec, o: &mut String) {
     line(o, "aof_current_rewrite_time_sec", -1);
     line(o, "aof_last_bgrewrite_status", "ok");
     line(o, "aof_rewrites", 0);
+    line(o, "aof_rewrites_consecutive_failures", 0);
     line(o, "aof_last_write_status", "ok");
+    line(o, "aof_last_cow_size", 0);
+    line(o, "module_fork_in_progress", 0);
+    line(o, "module_fork_last_cow_size", 0);
 }
 
 fn stats(ex: &Exec, o: &mut String) {
     let s = &ex.server.stats;
     let k = &ex.ks.stats;
+    let kbps = |r: &crate::stats::RateSampler| format!("{:.2}", r.rate() / 1024.0);
     line(
         o,
         "total_connections_received",
         s.total_connections_received.load(Relaxed),
     );
     line(o, "total_commands_processed", k.total_commands_processed);
-    line(o, "instantaneous_ops_per_sec", 0);
+    line(
+        o,
+        "instantaneous_ops_per_sec",
+        k.ops_rate.rate().round() as u64,
+    );
     line(
         o,
         "total_net_input_bytes",
@@ -323,6 +398,10 @@ fn stats(ex: &Exec, o: &mut String) {
     );
     line(o, "total_net_repl_input_bytes", 0);
     line(o, "total_net_repl_output_bytes", 0);
+    line(o, "instantaneous_input_kbps", kbps(&k.input_rate));
+    line(o, "instantaneous_output_kbps", kbps(&k.output_rate));
+    line(o, "instantaneous_input_repl_kbps", "0.00");
+    line(o, "instantaneous_output_repl_kbps", "0.00");
     line(
         o,
         "rejected_connections",
@@ -332,12 +411,38 @@ fn stats(ex: &Exec, o: &mut String) {
     line(o, "sync_partial_ok", 0);
     line(o, "sync_partial_err", 0);
     line(o, "expired_keys", k.expired_keys);
+    line(o, "expired_stale_perc", "0.00");
+    line(o, "expired_time_cap_reached_count", 0);
+    line(o, "expire_cycle_cpu_milliseconds", 0);
     line(o, "evicted_keys", 0);
+    line(o, "evicted_clients", 0);
+    line(o, "total_eviction_exceeded_time", 0);
+    line(o, "current_eviction_exceeded_time", 0);
     line(o, "keyspace_hits", k.keyspace_hits);
     line(o, "keyspace_misses", k.keyspace_misses);
-    line(o, "pubsub_channels", 0);
-    line(o, "pubsub_patterns", 0);
+    for name in [
+        "pubsub_channels",
+        "pubsub_patterns",
+        "pubsubshard_channels",
+        "latest_fork_usec",
+        "total_forks",
+        "migrate_cached_sockets",
+        "slave_expires_tracked_keys",
+        "active_defrag_hits",
+        "active_defrag_misses",
+        "active_defrag_key_hits",
+        "active_defrag_key_misses",
+        "total_active_defrag_time",
+        "current_active_defrag_time",
+        "tracking_total_keys",
+        "tracking_total_items",
+        "tracking_total_prefixes",
+        "unexpected_error_replies",
+    ] {
+        line(o, name, 0);
+    }
     line(o, "total_error_replies", k.total_error_replies);
+    line(o, "dump_payload_sanitizations", 0);
     line(
         o,
         "total_reads_processed",
@@ -348,6 +453,14 @@ fn stats(ex: &Exec, o: &mut String) {
         "total_writes_processed",
         s.total_writes_processed.load(Relaxed),
     );
+    for name in [
+        "io_threaded_reads_processed",
+        "io_threaded_writes_processed",
+        "reply_buffer_shrinks",
+        "reply_buffer_expands",
+    ] {
+        line(o, name, 0);
+    }
 }
 
 fn replication(ex: &Exec, o: &mut String) {
