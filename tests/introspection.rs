@@ -1,0 +1,90 @@
+//! INFO's field names against real redis-server, and the mailbox metrics moving under load.
+
+mod common;
+
+use common::{Frame, Server};
+
+/// `section -> [field names]` of an INFO reply, in order.
+fn fields(info: &str) -> Vec<(String, Vec<String>)> {
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    for line in info.lines() {
+        let line = line.trim_end_matches('\r');
+        if let Some(title) = line.strip_prefix("# ") {
+            out.push((title.to_string(), Vec::new()));
+        } else if let Some((name, _)) = line.split_once(':') {
+            // Per-command, per-error and per-db lines depend on what ran before.
+            let dynamic = ["cmdstat_", "errorstat_", "latency_percentiles_", "db"]
+                .iter()
+                .any(|p| name.starts_with(p));
+            if let (Some(last), false) = (out.last_mut(), dynamic) {
+                last.1.push(name.to_string());
+            }
+        }
+    }
+    out
+}
+
+fn info(server: &Server, section: &str) -> String {
+    let raw = server.client().cmd(&["INFO", section]);
+    let frame = Frame::parse(&raw).expect("INFO reply");
+    String::from_utf8_lossy(frame.as_bytes().expect("bulk")).into_owned()
+}
+
+#[test]
+fn info_all_has_redis_fields_in_redis_order() {
+    let args = ["--save", "", "--appendonly", "no"];
+    let redis = Server::redis(&args);
+    let ours = Server::redactor(&args);
+    let theirs = fields(&info(&redis, "all"));
+    let mine = fields(&info(&ours, "all"));
+    assert_eq!(mine, theirs);
+    // Redactor's own section appears only when asked for.
+    assert!(!info(&ours, "all").contains("# Mailboxes"));
+    assert!(info(&ours, "everything").contains("# Mailboxes"));
+}
+
+fn mailbox_line(info: &str, name: &str) -> Vec<(String, f64)> {
+    let prefix = format!("mailbox_{name}:");
+    let line = info
+        .lines()
+        .find_map(|l| l.trim_end().strip_prefix(&prefix).map(str::to_string))
+        .unwrap_or_else(|| panic!("no {prefix} in\n{info}"));
+    line.split(',')
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| (k.to_string(), v.parse().unwrap_or(f64::NAN)))
+        .collect()
+}
+
+fn field(kvs: &[(String, f64)], k: &str) -> f64 {
+    kvs.iter()
+        .find(|(n, _)| n == k)
+        .map(|(_, v)| *v)
+        .unwrap_or_else(|| panic!("no {k}"))
+}
+
+#[test]
+fn keyspace_mailbox_counts_batches_and_handling_time() {
+    let ours = Server::redactor(&["--save", ""]);
+    let before = mailbox_line(&info(&ours, "mailboxes"), "keyspace/0");
+    let mut c = ours.client();
+    // One pipelined write of 100 commands is one batch, one message.
+    let mut pipeline = Vec::new();
+    for i in 0..100 {
+        pipeline.extend_from_slice(&common::encode_command(&[
+            b"SET",
+            format!("k{i}").as_bytes(),
+            b"v",
+        ]));
+    }
+    c.send_raw(&pipeline);
+    for _ in 0..100 {
+        assert_eq!(c.read_reply(), b"+OK\r\n");
+    }
+    let after = mailbox_line(&info(&ours, "mailboxes"), "keyspace/0");
+    let handled = field(&after, "handled") - field(&before, "handled");
+    assert!((1.0..=100.0).contains(&handled), "handled {handled}");
+    assert!(field(&after, "busy_us") >= field(&before, "busy_us"));
+    assert!(field(&after, "max_us") > 0.0);
+    let stats = info(&ours, "stats");
+    assert!(stats.contains("total_commands_processed:"));
+}
