@@ -47,8 +47,8 @@ pub enum ProtocolError {
     MissingCrlf,
     /// Aggregates nested deeper than the decoder's limit.
     NestingTooDeep,
-    /// The parser rejected the input without a more specific reason (not expected in practice:
-    /// every rejection above is reported by its own variant).
+    /// The decoder lost track of the buffer: the caller removed bytes of an unfinished value
+    /// (which it must not do). Every rejection of the bytes themselves has its own variant.
     Malformed,
 }
 

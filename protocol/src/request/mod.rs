@@ -130,7 +130,11 @@ impl RequestDecoder {
             buf.advance(total);
             return Ok(Step::Empty);
         };
-        // Every span was measured inside these `total` bytes, so slicing stays in range.
+        // Spans are measured inside these `total` bytes; they can only fall outside if the
+        // caller removed bytes of an unfinished request, and that must not become a panic.
+        if spans.iter().any(|&(at, len)| at.checked_add(len).is_none_or(|end| end > total)) {
+            return Err(WireError::Unexpected);
+        }
         let mut request = buf.split_to(total).freeze();
         let mut args = Vec::with_capacity(spans.len());
         args.extend(init.iter().map(|&(at, len)| request.slice(at..at + len)));

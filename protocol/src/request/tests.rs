@@ -528,3 +528,48 @@ fn errors_do_not_depend_on_splits() {
         }
     }
 }
+
+/// Removing bytes of an unfinished request breaks the decoder's contract; it may then return
+/// anything, but it must not panic.
+#[test]
+fn misuse_does_not_panic() {
+    let mut rng = Rng::new(4242);
+    for _ in 0..500 {
+        let mut stream = Vec::new();
+        for _ in 0..4 {
+            stream.extend(random_request(&mut rng).0);
+        }
+        let mut decoder = RequestDecoder::new();
+        let mut buf = BytesMut::new();
+        for piece in rng.split(&stream) {
+            buf.extend_from_slice(piece);
+            if rng.below(4) == 0 {
+                let n = rng.below(buf.len() + 1);
+                buf.advance(n);
+            }
+            let _ = decoder.decode(&mut buf, &Limits::default());
+        }
+    }
+}
+
+/// Arbitrary bytes: no panic, and the same requests and verdict however they are split.
+#[test]
+fn arbitrary_bytes_decode_the_same_however_split() {
+    let mut rng = Rng::new(31337);
+    for round in 0..2000 {
+        let mut stream = Vec::new();
+        for _ in 0..rng.below(4) {
+            stream.extend(random_request(&mut rng).0);
+        }
+        let mut noise = rng.bytes(40);
+        // Shapes that reach deeper into the parsers than pure noise.
+        let prefixes: [&[u8]; 5] = [b"*", b"*2\r\n$", b"*1\r\n$3\r\n", b"\"", b"'"];
+        noise.splice(0..0, prefixes[rng.below(prefixes.len())].iter().copied());
+        let at = rng.below(stream.len() + 1);
+        stream.splice(at..at, noise);
+        let limits = if rng.below(2) == 0 { Limits::default() } else { UNAUTH };
+        let whole = feed(&[&stream], limits);
+        let pieces = rng.split(&stream);
+        assert_eq!(feed(&pieces, limits), whole, "round {round}: {stream:?}");
+    }
+}
