@@ -7,24 +7,6 @@ use actors::server::{REDACTOR_VERSION, REDIS_VERSION};
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::sync::Arc;
 
-const USAGE: &str = "Usage: ./redactor-server [/path/to/redis.conf] [options] [-]
-       ./redactor-server - (read config from stdin)
-       ./redactor-server -v or --version
-       ./redactor-server -h or --help
-
-Examples:
-       ./redactor-server (run the server with default conf)
-       ./redactor-server /etc/redis/6379.conf
-       ./redactor-server --port 7777
-       ./redactor-server --port 7777 --replicaof 127.0.0.1 8888
-       ./redactor-server /etc/myredis.conf --loglevel verbose -
-       ./redactor-server /etc/myredis.conf --loglevel verbose
-
-Sentinel mode:
-       ./redactor-server /etc/sentinel.conf --sentinel
-       ./redactor-sentinel /etc/sentinel.conf
-";
-
 /// Entry point of both binaries; returns the process exit status.
 pub fn main(args: &[String], sentinel_binary: bool, used_memory: fn() -> u64) -> i32 {
     let inv = match config::parse_args(&args[1..]) {
@@ -38,8 +20,10 @@ pub fn main(args: &[String], sentinel_binary: bool, used_memory: fn() -> u64) ->
         return 0;
     }
     if inv.help {
-        print!("{USAGE}");
-        return 0;
+        // redis-server prints its usage on standard error and exits 1.
+        let program = args.first().map_or("./redactor-server", String::as_str);
+        eprint!("{}", config::usage_text(program));
+        return 1;
     }
     if inv.sentinel || sentinel_binary {
         eprintln!(

@@ -378,7 +378,11 @@ fn arbitrary_bytes_decode_the_same_however_split() {
         // Bytes left over are only comparable when no error cut the feeding short.
         let encoded = |r: (Vec<Frame>, Option<ProtocolError>, usize)| {
             let left = if r.1.is_none() { r.2 } else { 0 };
-            (r.0.iter().map(|f| f.to_bytes()).collect::<Vec<_>>(), r.1, left)
+            (
+                r.0.iter().map(|f| f.to_bytes()).collect::<Vec<_>>(),
+                r.1,
+                left,
+            )
         };
         let whole = encoded(feed(&[&wire]));
         let pieces = rng.split(&wire);

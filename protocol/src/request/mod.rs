@@ -132,7 +132,10 @@ impl RequestDecoder {
         };
         // Spans are measured inside these `total` bytes; they can only fall outside if the
         // caller removed bytes of an unfinished request, and that must not become a panic.
-        if spans.iter().any(|&(at, len)| at.checked_add(len).is_none_or(|end| end > total)) {
+        if spans
+            .iter()
+            .any(|&(at, len)| at.checked_add(len).is_none_or(|end| end > total))
+        {
             return Err(WireError::Unexpected);
         }
         let mut request = buf.split_to(total).freeze();

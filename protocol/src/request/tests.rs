@@ -567,7 +567,11 @@ fn arbitrary_bytes_decode_the_same_however_split() {
         noise.splice(0..0, prefixes[rng.below(prefixes.len())].iter().copied());
         let at = rng.below(stream.len() + 1);
         stream.splice(at..at, noise);
-        let limits = if rng.below(2) == 0 { Limits::default() } else { UNAUTH };
+        let limits = if rng.below(2) == 0 {
+            Limits::default()
+        } else {
+            UNAUTH
+        };
         let whole = feed(&[&stream], limits);
         let pieces = rng.split(&stream);
         assert_eq!(feed(&pieces, limits), whole, "round {round}: {stream:?}");
