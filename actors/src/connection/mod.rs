@@ -144,7 +144,11 @@ impl<W: AsyncWrite + Unpin + 'static> StreamHandler<Result<Batch, ReadError>>
             Ok(cmds) => cmds,
             Err(ReadError::Protocol(e)) => {
                 slog::debug!(self.log, "Protocol error from client"; "error" => %e);
-                self.write(format!("-ERR {e}\r\n").as_bytes());
+                // Raw bytes: the offending byte goes back as Redis sends it, not escaped.
+                let mut line = b"-ERR ".to_vec();
+                line.extend_from_slice(&e.to_bytes());
+                line.extend_from_slice(b"\r\n");
+                self.write(&line);
                 self.close_after_write();
                 return;
             }

@@ -577,3 +577,10 @@ fn arbitrary_bytes_decode_the_same_however_split() {
         assert_eq!(feed(&pieces, limits), whole, "round {round}: {stream:?}");
     }
 }
+
+#[test]
+fn decoder_can_move_between_threads() {
+    fn assert_send<T: Send + 'static>() {}
+    assert_send::<RequestDecoder>();
+    assert_send::<crate::FrameDecoder>();
+}
