@@ -17,7 +17,8 @@ pub const SPEC: CommandSpec = spec(
     exists,
 );
 
-fn exists(ex: &mut Exec, args: Args) -> Result<(), CmdError> {
+/// Counts the live keys among the arguments, repeats included; TOUCH answers the same.
+pub fn exists(ex: &mut Exec, args: Args) -> Result<(), CmdError> {
     let db = ex.session.db;
     let count = args
         .rest()

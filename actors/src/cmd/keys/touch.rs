@@ -4,7 +4,7 @@
 
 use crate::cmd::flags::*;
 use crate::cmd::table::spec;
-use crate::cmd::{Args, CmdError, CommandSpec, Exec};
+use crate::cmd::CommandSpec;
 
 pub const SPEC: CommandSpec = spec(
     "touch",
@@ -14,19 +14,8 @@ pub const SPEC: CommandSpec = spec(
     "generic",
     "3.2.1",
     "Alters the last access time of a key(s). Returns the number of existing keys specified.",
-    touch,
+    super::exists::exists,
 );
-
-fn touch(ex: &mut Exec, args: Args) -> Result<(), CmdError> {
-    let db = ex.session.db;
-    let count = args
-        .rest()
-        .iter()
-        .filter(|k| ex.ks.read(db, k, ex.now).is_some())
-        .count();
-    ex.out.int(count as i64);
-    Ok(())
-}
 
 #[cfg(test)]
 mod tests {
