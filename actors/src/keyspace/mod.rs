@@ -97,6 +97,15 @@ impl KeyspaceActor {
             .sample(net.total_net_output_bytes.load(Relaxed), now);
     }
 
+    /// The next cron tick, `1000 / hz` ms away; read anew each time so CONFIG SET hz applies.
+    fn schedule_cron(&mut self, ctx: &mut Context<Self>) {
+        let hz = self.server.config.tunables().hz.clamp(1, 500);
+        ctx.run_later(Duration::from_millis(1000 / hz as u64), |act, ctx| {
+            act.cron();
+            act.schedule_cron(ctx);
+        });
+    }
+
     fn apply_effect(&mut self, effect: Effect) {
         match effect {
             Effect::None => {}
@@ -113,8 +122,7 @@ impl Actor for KeyspaceActor {
 
     fn started(&mut self, ctx: &mut Self::Context) {
         ctx.set_mailbox_capacity(MAILBOX_CAPACITY);
-        let hz = self.server.config.tunables().hz.clamp(1, 500);
-        ctx.run_interval(Duration::from_millis(1000 / hz as u64), |act, _| act.cron());
+        self.schedule_cron(ctx);
     }
 }
 
