@@ -34,38 +34,7 @@ pub(crate) fn parse_memory(s: &[u8]) -> Option<u64> {
 }
 
 /// `string2ll`: a strict decimal integer (optional `-`, no `+`, no leading zeros, no blanks).
-pub(crate) fn parse_strict_i64(s: &[u8]) -> Option<i64> {
-    // LONG_STR_SIZE is 21: longer input is never a valid long long.
-    if s.is_empty() || s.len() >= 21 {
-        return None;
-    }
-    if s == b"0" {
-        return Some(0);
-    }
-    let (negative, digits) = match s.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        _ => (false, s),
-    };
-    match digits.first() {
-        Some(b'1'..=b'9') => {}
-        _ => return None,
-    }
-    let mut v: u64 = 0;
-    for &d in digits {
-        if !d.is_ascii_digit() {
-            return None;
-        }
-        v = v.checked_mul(10)?.checked_add(u64::from(d - b'0'))?;
-    }
-    if negative {
-        if v > i64::MAX as u64 + 1 {
-            return None;
-        }
-        Some((v as i64).wrapping_neg())
-    } else {
-        i64::try_from(v).ok()
-    }
-}
+pub(crate) use protocol::parse_i64 as parse_strict_i64;
 
 /// C's `strtoll(s, &end, base)` followed by Redis's usual `*end == '\0'` check: leading blanks and
 /// a sign are allowed, overflow saturates, and a string with no digits at all is accepted as 0

@@ -83,38 +83,7 @@ impl Value {
 
 /// Parses a decimal i64 exactly as Redis's `string2ll`: no spaces, no `+`, no leading zeros
 /// (except `0` itself), no `-0`, and no overflow.
-pub fn parse_i64_strict(s: &[u8]) -> Option<i64> {
-    let (neg, digits) = match s {
-        [] => return None,
-        [b'-', rest @ ..] => (true, rest),
-        _ => (false, s),
-    };
-    match digits {
-        [] => return None,
-        [b'0'] if !neg => return Some(0),
-        [b'0', ..] => return None,
-        _ => {}
-    }
-    if digits.len() > 19 {
-        return None;
-    }
-    let mut v: u64 = 0;
-    for &c in digits {
-        if !c.is_ascii_digit() {
-            return None;
-        }
-        v = v.checked_mul(10)?.checked_add((c - b'0') as u64)?;
-    }
-    if neg {
-        if v > i64::MAX as u64 + 1 {
-            None
-        } else {
-            Some((v as i64).wrapping_neg())
-        }
-    } else {
-        i64::try_from(v).ok()
-    }
-}
+pub use protocol::parse_i64 as parse_i64_strict;
 
 #[cfg(test)]
 mod tests {

@@ -148,7 +148,8 @@ impl<'a> Parser<Wire<'a>> for Line {
 }
 
 /// Redis's `string2ll`: optional `-`, no `+`, no leading zeros, no spaces, fits in an `i64`.
-pub(crate) fn parse_i64(s: &[u8]) -> Option<i64> {
+/// The one integer syntax of the protocol, commands and config files alike.
+pub fn parse_i64(s: &[u8]) -> Option<i64> {
     // LONG_STR_SIZE in Redis: longer strings are rejected before looking at them.
     if s.is_empty() || s.len() >= 21 {
         return None;

@@ -9,9 +9,10 @@
 //! deep inside a parser reaches the caller with its exact message.
 mod error;
 mod line;
+pub use line::parse_i64;
 
 pub(crate) use error::WireError;
-pub(crate) use line::{line, parse_i64, LineKind};
+pub(crate) use line::{line, LineKind};
 
 use combine::stream::{Positioned, RangeStreamOnce, ResetStream, StreamOnce};
 
