@@ -155,6 +155,13 @@ pub struct Handling {
     start: Instant,
 }
 
+impl Handling {
+    /// When handling began: handlers that need "now" can reuse it instead of reading the clock.
+    pub fn started(&self) -> Instant {
+        self.start
+    }
+}
+
 impl Drop for Handling {
     fn drop(&mut self) {
         self.mailbox.done(self.start.elapsed().as_nanos() as u64);

@@ -138,8 +138,8 @@ impl<W: AsyncWrite + Unpin + 'static> StreamHandler<Result<Batch, ReadError>>
 {
     fn handle(&mut self, item: Result<Batch, ReadError>, ctx: &mut Self::Context) {
         self.mailbox.sent();
-        let _h = self.mailbox.handling();
-        self.last_activity = Instant::now();
+        let h = self.mailbox.handling();
+        self.last_activity = h.started();
         let cmds = match item {
             Ok(cmds) => cmds,
             Err(ReadError::Protocol(e)) => {

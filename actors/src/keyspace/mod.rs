@@ -154,7 +154,7 @@ impl Handler<Execute> for KeyspaceActor {
                 break;
             }
         }
-        session.publish(unix_ms());
+        session.publish(now);
         self.apply_effect(effect);
         Executed { session, out }
     }
