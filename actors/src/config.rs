@@ -60,7 +60,36 @@ pub struct Tunables {
     pub logfile: String,
     /// `pidfile`; empty means none.
     pub pidfile: String,
+    /// `list-max-listpack-size` (negative: a size class, -2 = 8 KiB per node).
+    pub list_max_listpack_size: i64,
+    /// `list-compress-depth`
+    pub list_compress_depth: i64,
+    /// `hash-max-listpack-entries` / `-value`
+    pub hash_max_listpack_entries: u64,
+    pub hash_max_listpack_value: u64,
+    /// `set-max-intset-entries`
+    pub set_max_intset_entries: u64,
+    /// `zset-max-listpack-entries` / `-value`
+    pub zset_max_listpack_entries: u64,
+    pub zset_max_listpack_value: u64,
+    /// `notify-keyspace-events` as Redis's flag bits ([`crate::notify`]).
+    pub notify_keyspace_events: u32,
+    /// `client-output-buffer-limit` for the normal, replica and pubsub classes.
+    pub client_output_buffer_limit: [OutputBufferLimit; 3],
 }
+
+/// One class of `client-output-buffer-limit`: bytes, bytes, seconds; 0 disables a limit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct OutputBufferLimit {
+    pub hard: u64,
+    pub soft: u64,
+    pub soft_seconds: u64,
+}
+
+/// Index of each class in [`Tunables::client_output_buffer_limit`].
+pub const OBUF_NORMAL: usize = 0;
+pub const OBUF_REPLICA: usize = 1;
+pub const OBUF_PUBSUB: usize = 2;
 
 impl Default for Tunables {
     /// Redis 7.0's defaults.
@@ -91,6 +120,27 @@ impl Default for Tunables {
             loglevel: "notice".into(),
             logfile: String::new(),
             pidfile: String::new(),
+            list_max_listpack_size: -2,
+            list_compress_depth: 0,
+            hash_max_listpack_entries: 512,
+            hash_max_listpack_value: 64,
+            set_max_intset_entries: 512,
+            zset_max_listpack_entries: 128,
+            zset_max_listpack_value: 64,
+            notify_keyspace_events: 0,
+            client_output_buffer_limit: [
+                OutputBufferLimit::default(),
+                OutputBufferLimit {
+                    hard: 256 << 20,
+                    soft: 64 << 20,
+                    soft_seconds: 60,
+                },
+                OutputBufferLimit {
+                    hard: 32 << 20,
+                    soft: 8 << 20,
+                    soft_seconds: 60,
+                },
+            ],
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod connection;
 pub mod keyspace;
 pub mod listener;
 pub mod metrics;
+pub mod notify;
 pub mod server;
 pub mod session;
 pub mod stats;

@@ -102,6 +102,25 @@ pub(crate) fn build(values: &[Value], ctx: &Context<'_>) -> Tunables {
         loglevel: enum_text(values, "loglevel"),
         logfile: ctx.logfile.to_string(),
         pidfile: ctx.pidfile.to_string(),
+        list_max_listpack_size: num(values, "list-max-listpack-size"),
+        list_compress_depth: num(values, "list-compress-depth"),
+        hash_max_listpack_entries: num(values, "hash-max-listpack-entries").max(0) as u64,
+        hash_max_listpack_value: num(values, "hash-max-listpack-value").max(0) as u64,
+        set_max_intset_entries: num(values, "set-max-intset-entries").max(0) as u64,
+        zset_max_listpack_entries: num(values, "zset-max-listpack-entries").max(0) as u64,
+        zset_max_listpack_value: num(values, "zset-max-listpack-value").max(0) as u64,
+        notify_keyspace_events: match values[index_of("notify-keyspace-events")] {
+            Value::Notify(flags) => flags,
+            _ => 0,
+        },
+        client_output_buffer_limit: match &values[index_of("client-output-buffer-limit")] {
+            Value::OutputBufferLimits(l) => l.map(|c| actors::config::OutputBufferLimit {
+                hard: c.hard,
+                soft: c.soft,
+                soft_seconds: c.soft_seconds.max(0) as u64,
+            }),
+            _ => Tunables::default().client_output_buffer_limit,
+        },
     }
 }
 

@@ -8,9 +8,13 @@ pub mod table;
 pub mod testing;
 
 pub mod connection;
+pub mod hashes;
 pub mod keys;
+pub mod lists;
 pub mod server;
+pub mod sets;
 pub mod strings;
+pub mod zsets;
 
 use crate::keyspace::state::Keyspace;
 use crate::server::ServerContext;
@@ -66,6 +70,16 @@ pub struct Exec<'a> {
 impl Exec<'_> {
     pub fn db(&self) -> usize {
         self.session.db
+    }
+
+    /// A write changed `key` in the selected db: Redis's `signalModifiedKey` (WATCH, blocked
+    /// clients) plus `notifyKeyspaceEvent(class, event, key)`. Call once per event, as Redis
+    /// does, e.g. `ex.changed(notify::LIST, "lpush", key)`; a key emptied and removed also
+    /// gets `ex.changed(notify::GENERIC, "del", key)`.
+    pub fn changed(&mut self, class: u32, event: &'static str, key: &[u8]) {
+        let db = self.session.db;
+        self.ks.signal_modified(db, key);
+        self.ks.notify(class, event, db, key);
     }
 }
 

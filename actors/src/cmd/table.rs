@@ -1,7 +1,7 @@
 //! Every command the server knows, in one static table.
 
 use super::CommandSpec;
-use super::{connection, keys, server, strings};
+use super::{connection, hashes, keys, lists, server, sets, strings, zsets};
 
 /// Each group's module lists its own commands.
 pub static GROUPS: &[&[CommandSpec]] = &[
@@ -9,6 +9,10 @@ pub static GROUPS: &[&[CommandSpec]] = &[
     strings::COMMANDS,
     keys::COMMANDS,
     server::COMMANDS,
+    lists::COMMANDS,
+    hashes::COMMANDS,
+    sets::COMMANDS,
+    zsets::COMMANDS,
 ];
 
 /// Builds a spec; keeps each command file's declaration to one call.

@@ -4,8 +4,12 @@
 //! back every reply in one buffer, so a pipeline costs one message and one socket write.
 
 pub mod db;
+pub mod hash;
+pub mod list;
+pub mod set;
 pub mod state;
 pub mod value;
+pub mod zset;
 
 use crate::cmd::{self, Effect};
 use crate::metrics::Mailbox;
@@ -154,6 +158,10 @@ impl Handler<Execute> for KeyspaceActor {
                 break;
             }
         }
+        // Keyspace events and ready keys are served by the pub/sub and blocking work; until then
+        // they must not pile up.
+        self.state.events.clear();
+        self.state.ready.clear();
         session.publish(now);
         self.apply_effect(effect);
         Executed { session, out }

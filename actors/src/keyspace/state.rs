@@ -36,8 +36,27 @@ impl KeyspaceStats {
     }
 }
 
+/// A keyspace event waiting to be published once the command that caused it is done.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyEvent {
+    pub class: u32,
+    pub event: &'static str,
+    pub db: usize,
+    pub key: Vec<u8>,
+}
+
 pub struct Keyspace {
     pub dbs: Vec<Db>,
+    /// Events of the running command, for `notify-keyspace-events`.
+    pub events: Vec<KeyEvent>,
+    /// Keys written since blocked clients were last served: (db, key).
+    pub ready: Vec<(usize, Vec<u8>)>,
+    /// Keys some client WATCHes, with the watchers' ids: a write marks them dirty.
+    pub watched: std::collections::HashMap<(usize, Vec<u8>), Vec<u64>>,
+    /// Clients whose EXEC must fail because a watched key changed.
+    pub dirty_cas: std::collections::HashSet<u64>,
+    /// Keys some blocked client waits on, so writes elsewhere cost one lookup.
+    pub blocking_keys: std::collections::HashMap<(usize, Vec<u8>), usize>,
     /// Changes since the last save, as Redis's `server.dirty`.
     pub dirty: u64,
     /// Unix seconds of the last successful save (LASTSAVE); start time until one happens.
@@ -50,11 +69,39 @@ impl Keyspace {
     pub fn new(databases: usize, seed: u64) -> Self {
         Keyspace {
             dbs: (0..databases.max(1)).map(|_| Db::new()).collect(),
+            events: Vec::new(),
+            ready: Vec::new(),
+            watched: Default::default(),
+            dirty_cas: Default::default(),
+            blocking_keys: Default::default(),
             dirty: 0,
             lastsave: crate::server::unix_ms() / 1000,
             stats: KeyspaceStats::default(),
             rng: Rng::new(seed),
         }
+    }
+
+    /// Redis's `signalModifiedKey`: invalidates WATCHes on the key and, if a client is blocked
+    /// on it, queues it to be served.
+    pub fn signal_modified(&mut self, db: usize, key: &[u8]) {
+        if !self.watched.is_empty() {
+            if let Some(ids) = self.watched.get(&(db, key.to_vec())) {
+                self.dirty_cas.extend(ids.iter().copied());
+            }
+        }
+        if !self.blocking_keys.is_empty() && self.blocking_keys.contains_key(&(db, key.to_vec())) {
+            self.ready.push((db, key.to_vec()));
+        }
+    }
+
+    /// Redis's `notifyKeyspaceEvent`: queued, published after the command.
+    pub fn notify(&mut self, class: u32, event: &'static str, db: usize, key: &[u8]) {
+        self.events.push(KeyEvent {
+            class,
+            event,
+            db,
+            key: key.to_vec(),
+        });
     }
 
     pub fn db(&mut self, i: usize) -> &mut Db {

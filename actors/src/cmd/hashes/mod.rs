@@ -1,0 +1,3 @@
+//! hashes commands.
+
+pub static COMMANDS: &[super::CommandSpec] = &[];

@@ -1,0 +1,3 @@
+//! lists commands.
+
+pub static COMMANDS: &[super::CommandSpec] = &[];

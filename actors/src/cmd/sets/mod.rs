@@ -1,0 +1,3 @@
+//! sets commands.
+
+pub static COMMANDS: &[super::CommandSpec] = &[];

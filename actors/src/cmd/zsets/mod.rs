@@ -1,0 +1,3 @@
+//! zsets commands.
+
+pub static COMMANDS: &[super::CommandSpec] = &[];
