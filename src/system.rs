@@ -163,6 +163,7 @@ pub fn start(
     let keyspace = ks.start();
     let peer = KeyspacePeer {
         executor: keyspace.clone().recipient(),
+        gone: keyspace.clone().recipient(),
         mailbox: peer_mailbox,
     };
     let listeners = Arc::new(Listeners {

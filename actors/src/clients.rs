@@ -32,6 +32,12 @@ pub struct ClientHandle {
     /// The last command, e.g. `client|list`.
     pub last_cmd: Mutex<CmdName>,
     pub authenticated: AtomicBool,
+    /// Channel and pattern subscriptions, queued MULTI commands (-1 outside MULTI), and whether
+    /// a blocking command holds the client: CLIENT LIST's sub, psub, multi and flags.
+    pub subs: AtomicU64,
+    pub psubs: AtomicU64,
+    pub multi: AtomicI64,
+    pub blocked: AtomicBool,
     /// Bytes waiting in the query buffer.
     pub qbuf: AtomicU64,
     /// Bytes of replies not yet written to the socket.
@@ -39,6 +45,8 @@ pub struct ClientHandle {
     /// Whether CLIENT KILL SKIPME applies, etc: set once the connection asked to close.
     pub closing: AtomicBool,
     pub kill: Recipient<Kill>,
+    /// Where pub/sub messages for this client go.
+    pub deliver: Recipient<crate::pubsub::Deliver>,
 }
 
 impl ClientHandle {

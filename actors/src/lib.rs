@@ -14,6 +14,7 @@ pub mod keyspace;
 pub mod listener;
 pub mod metrics;
 pub mod notify;
+pub mod pubsub;
 pub mod server;
 pub mod session;
 pub mod stats;

@@ -141,7 +141,7 @@ impl ListenerActor {
         ConnectionActor::start(
             read,
             write,
-            |kill| {
+            |kill, deliver| {
                 Arc::new(ClientHandle {
                     id,
                     addr: peer,
@@ -154,10 +154,15 @@ impl ListenerActor {
                     name: Mutex::new(None),
                     last_cmd: Mutex::new(CmdName("NULL", "")),
                     authenticated: AtomicBool::new(t.requirepass.is_none()),
+                    subs: AtomicU64::new(0),
+                    psubs: AtomicU64::new(0),
+                    multi: AtomicI64::new(-1),
+                    blocked: AtomicBool::new(false),
                     qbuf: AtomicU64::new(0),
                     obuf: AtomicU64::new(0),
                     closing: AtomicBool::new(false),
                     kill,
+                    deliver,
                 })
             },
             server,

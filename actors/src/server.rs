@@ -17,6 +17,7 @@ pub struct ServerContext {
     pub config: Arc<dyn ConfigStore>,
     pub clients: ClientRegistry,
     pub mailboxes: MailboxRegistry,
+    pub pubsub: crate::pubsub::PubSubRegistry,
     pub stats: Stats,
     /// 40 hex characters, new at each start.
     pub run_id: String,
@@ -40,6 +41,7 @@ impl ServerContext {
             config,
             clients: ClientRegistry::new(),
             mailboxes: MailboxRegistry::new(),
+            pubsub: crate::pubsub::PubSubRegistry::new(),
             stats: Stats::default(),
             run_id: random_hex(40, now ^ ((pid as u64) << 32)),
             replid: random_hex(40, now.rotate_left(17) ^ pid as u64),

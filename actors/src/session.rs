@@ -44,6 +44,16 @@ pub struct Session {
     pub reply_mode: ReplyMode,
     /// The command running now or last run.
     pub last_cmd: CmdName,
+    /// Commands queued since MULTI; `None` outside a transaction.
+    pub multi: Option<Vec<Vec<bytes::Bytes>>>,
+    /// A command was refused while queuing: EXEC must answer EXECABORT.
+    pub multi_error: bool,
+    /// WATCHed keys: (db, key, whether it was already logically expired when watched).
+    pub watched: Vec<(usize, Vec<u8>, bool)>,
+    /// Subscribed channels and patterns.
+    pub channels: std::collections::BTreeSet<bytes::Bytes>,
+    pub patterns: std::collections::BTreeSet<bytes::Bytes>,
+    pub shard_channels: std::collections::BTreeSet<bytes::Bytes>,
     /// The registry entry; `None` for sessions that are not network clients (tests, AOF loading).
     pub handle: Option<Arc<ClientHandle>>,
 }
@@ -58,6 +68,12 @@ impl Session {
             close_after_reply: false,
             reply_mode: ReplyMode::On,
             last_cmd: CmdName("NULL", ""),
+            multi: None,
+            multi_error: false,
+            watched: Vec::new(),
+            channels: Default::default(),
+            patterns: Default::default(),
+            shard_channels: Default::default(),
             handle: None,
         }
     }
@@ -65,6 +81,21 @@ impl Session {
     pub fn with_handle(mut self, h: Arc<ClientHandle>) -> Self {
         self.handle = Some(h);
         self
+    }
+
+    /// Subscriptions of either kind.
+    pub fn subscriptions(&self) -> usize {
+        self.channels.len() + self.patterns.len()
+    }
+
+    /// Any subscription at all, shard channels included: the client is in pub/sub mode.
+    pub fn subscribed(&self) -> bool {
+        self.subscriptions() + self.shard_channels.len() > 0
+    }
+
+    /// A RESP2 client with subscriptions may only run the pub/sub commands, PING, QUIT, RESET.
+    pub fn in_resp2_pubsub(&self) -> bool {
+        self.resp == Resp::V2 && self.subscribed()
     }
 
     pub fn name(&self) -> Option<String> {
@@ -80,6 +111,10 @@ impl Session {
             h.authenticated.store(self.authenticated, Relaxed);
             h.last_ms.store(now_ms, Relaxed);
             h.set_last_cmd(self.last_cmd);
+            h.subs.store(self.channels.len() as u64, Relaxed);
+            h.psubs.store(self.patterns.len() as u64, Relaxed);
+            h.multi
+                .store(self.multi.as_ref().map_or(-1, |q| q.len() as i64), Relaxed);
         }
     }
 }

@@ -17,6 +17,12 @@ pub const MAY_REPLICATE: u32 = 1 << 13;
 pub const NO_MULTI: u32 = 1 << 14;
 pub const ALLOW_BUSY: u32 = 1 << 15;
 pub const SENTINEL: u32 = 1 << 16;
+/// Runs at once inside MULTI instead of being queued (EXEC, DISCARD, MULTI, WATCH, QUIT, RESET).
+/// Not a Redis flag name; never listed by COMMAND INFO.
+pub const TRANSACTION_CONTROL: u32 = 1 << 24;
+/// Allowed to a RESP2 client with subscriptions (SUBSCRIBE ..., PING, QUIT, RESET).
+/// Not a Redis flag name; never listed by COMMAND INFO.
+pub const PUBSUB_CONTEXT: u32 = 1 << 25;
 
 /// Flag names in the order COMMAND INFO lists them.
 pub const NAMES: &[(u32, &str)] = &[

@@ -11,9 +11,11 @@ pub mod connection;
 pub mod hashes;
 pub mod keys;
 pub mod lists;
+pub mod pubsub;
 pub mod server;
 pub mod sets;
 pub mod strings;
+pub mod transactions;
 pub mod zsets;
 
 use crate::keyspace::state::Keyspace;
@@ -47,12 +49,25 @@ pub struct CommandSpec {
     pub subcommands: &'static [CommandSpec],
 }
 
+/// What running one command leaves for the keyspace actor to do.
+#[derive(Debug)]
+pub struct Outcome {
+    pub effect: Effect,
+    /// The client must be parked instead of answered.
+    pub block: Option<BlockRequest>,
+}
+
 /// What the keyspace actor must do after a command, beyond replying.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Effect {
     None,
     /// SHUTDOWN: stop the server once the batch is answered.
     Shutdown,
+    /// CLIENT UNBLOCK: answer the blocked client `id` as if it timed out, or with an error.
+    Unblock {
+        id: u64,
+        error: bool,
+    },
 }
 
 /// Everything a handler may touch while it runs.
@@ -65,11 +80,50 @@ pub struct Exec<'a> {
     pub now: u64,
     pub effect: Effect,
     pub table: &'a CommandTable,
+    /// Whether a blocking command may park the client; false inside MULTI/EXEC and when a
+    /// parked command is retried, where it answers as if it timed out.
+    pub may_block: bool,
+    /// Set by a blocking command that found nothing to serve and parked instead of replying.
+    pub block: Option<BlockRequest>,
+}
+
+/// What a parked client waits for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BlockRequest {
+    /// Keys in the selected db; a write to any of them retries the command.
+    pub keys: Vec<Vec<u8>>,
+    /// 0 waits forever.
+    pub timeout_ms: u64,
+    /// The reply when the wait times out: the null array (BLPOP, BZPOPMIN, BLMPOP, BZMPOP) or
+    /// the null bulk string (BLMOVE, BRPOPLPUSH).
+    pub timeout_reply: TimeoutReply,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeoutReply {
+    NullArray,
+    Null,
+}
+
+impl TimeoutReply {
+    pub fn write(self, out: &mut ReplyWriter) {
+        match self {
+            TimeoutReply::NullArray => out.null_array(),
+            TimeoutReply::Null => out.null(),
+        }
+    }
 }
 
 impl Exec<'_> {
     pub fn db(&self) -> usize {
         self.session.db
+    }
+
+    /// Writes an error reply and counts it for INFO errorstats.
+    pub fn write_error(&mut self, e: &CmdError) {
+        let msg = e.to_string();
+        self.ks.stats.count_error(&msg);
+        self.out.error(&msg);
     }
 
     /// A write changed `key` in the selected db: Redis's `signalModifiedKey` (WATCH, blocked
@@ -80,6 +134,20 @@ impl Exec<'_> {
         let db = self.session.db;
         self.ks.signal_modified(db, key);
         self.ks.notify(class, event, db, key);
+    }
+
+    /// For a blocking command with nothing to serve: parks the client on `keys` (reply later),
+    /// or, where blocking is not allowed (MULTI/EXEC, a retry), answers the timeout reply now.
+    pub fn block_on(&mut self, keys: Vec<Vec<u8>>, timeout_ms: u64, timeout_reply: TimeoutReply) {
+        if self.may_block {
+            self.block = Some(BlockRequest {
+                keys,
+                timeout_ms,
+                timeout_reply,
+            });
+        } else {
+            timeout_reply.write(&mut self.out);
+        }
     }
 }
 
@@ -162,7 +230,8 @@ impl CommandTable {
         out: &mut BytesMut,
         args: &[Bytes],
         now: u64,
-    ) -> Effect {
+        may_block: bool,
+    ) -> Outcome {
         let resp = session.resp;
         let mut ex = Exec {
             ks,
@@ -172,30 +241,91 @@ impl CommandTable {
             now,
             effect: Effect::None,
             table: self,
+            may_block,
+            block: None,
         };
         let start = ex.out.len();
         let before = ex.session.reply_mode;
-        let result = match self.resolve(args) {
-            Ok((spec, name, skip)) => {
-                ex.session.last_cmd = name;
-                if ex.session.authenticated || spec.flags & flags::NO_AUTH != 0 {
-                    ex.ks.stats.total_commands_processed += 1;
-                    (spec.handler)(&mut ex, Args::new(args, skip))
-                } else {
-                    Err(CmdError::NoAuth)
-                }
-            }
-            Err(e) => Err(e),
-        };
-        if let Err(e) = result {
-            let msg = e.to_string();
-            ex.ks.stats.count_error(&msg);
-            ex.out.error(&msg);
+        if let Err(e) = self.dispatch(&mut ex, args) {
+            ex.write_error(&e);
         }
-        if suppress_reply(before, &mut ex.session.reply_mode) {
+        if ex.block.is_some() || suppress_reply(before, &mut ex.session.reply_mode) {
             ex.out.truncate(start);
         }
-        ex.effect
+        Outcome {
+            effect: ex.effect,
+            block: ex.block,
+        }
+    }
+
+    /// Checks a command the way Redis's `processCommand` does, then queues it (inside MULTI)
+    /// or runs it.
+    fn dispatch(&self, ex: &mut Exec, args: &[Bytes]) -> Result<(), CmdError> {
+        let (spec, skip) = match self.check(ex, args) {
+            Ok(found) => found,
+            Err(e) if args[0].eq_ignore_ascii_case(b"exec") => {
+                // Redis's execCommandAbort: a refused EXEC also discards the transaction.
+                transactions::discard_state(ex);
+                let msg = e.to_string();
+                let msg = msg.strip_prefix("ERR ").unwrap_or(&msg);
+                return Err(CmdError::other(format!(
+                    "EXECABORT Transaction discarded because of: {msg}"
+                )));
+            }
+            Err(e) => {
+                // A command refused while queuing dooms the transaction (EXECABORT).
+                if ex.session.multi.is_some() {
+                    ex.session.multi_error = true;
+                }
+                return Err(e);
+            }
+        };
+        if let Some(queue) = &mut ex.session.multi {
+            if spec.flags & flags::TRANSACTION_CONTROL == 0 {
+                queue.push(args.to_vec());
+                ex.out.simple("QUEUED");
+                return Ok(());
+            }
+        }
+        ex.ks.stats.total_commands_processed += 1;
+        let dirty = ex.ks.dirty;
+        let result = (spec.handler)(ex, Args::new(args, skip));
+        if spec.flags & flags::WRITE != 0 && ex.ks.dirty != dirty {
+            signal_declared_keys(ex, spec, args);
+        }
+        result
+    }
+
+    /// Redis's `processCommand` checks: existence, arity, authentication, subscriber mode.
+    fn check(
+        &self,
+        ex: &mut Exec,
+        args: &[Bytes],
+    ) -> Result<(&'static CommandSpec, usize), CmdError> {
+        let (spec, name, skip) = self.resolve(args)?;
+        ex.session.last_cmd = name;
+        if !ex.session.authenticated && spec.flags & flags::NO_AUTH == 0 {
+            return Err(CmdError::NoAuth);
+        }
+        if ex.session.in_resp2_pubsub() && spec.flags & flags::PUBSUB_CONTEXT == 0 {
+            return Err(CmdError::other(format!(
+                "ERR Can't execute '{name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"
+            )));
+        }
+        Ok((spec, skip))
+    }
+
+    /// Runs a queued command inside EXEC: checked again (a queued command was valid when
+    /// queued), never blocking, errors written as its reply.
+    pub fn exec_queued(&self, ex: &mut Exec, args: &[Bytes]) {
+        let result = self.resolve(args).and_then(|(spec, name, skip)| {
+            ex.session.last_cmd = name;
+            ex.ks.stats.total_commands_processed += 1;
+            (spec.handler)(ex, Args::new(args, skip))
+        });
+        if let Err(e) = result {
+            ex.write_error(&e);
+        }
     }
 
     /// Finds the command (and subcommand) and checks arity, with Redis's error for each failure.
@@ -234,6 +364,27 @@ impl CommandTable {
             return Err(CmdError::Arity(spec.name.into()));
         }
         Ok((spec, CmdName(spec.name, ""), 1))
+    }
+}
+
+/// A write that changed something counts as a change of every key it declares (first, last,
+/// step), so WATCH and blocked clients never depend on each command remembering to say so.
+/// Commands whose keys move (numkeys forms) signal their keys themselves via `Exec::changed`.
+fn signal_declared_keys(ex: &mut Exec, spec: &CommandSpec, args: &[Bytes]) {
+    if spec.first_key <= 0 || (ex.ks.watched.is_empty() && ex.ks.blocked.is_empty()) {
+        return;
+    }
+    let argc = args.len() as i32;
+    let last = if spec.last_key < 0 {
+        argc + spec.last_key
+    } else {
+        spec.last_key
+    };
+    let db = ex.session.db;
+    let mut i = spec.first_key;
+    while i <= last.min(argc - 1) {
+        ex.ks.signal_modified(db, &args[i as usize]);
+        i += spec.step.max(1);
     }
 }
 

@@ -1,7 +1,7 @@
 //! Every command the server knows, in one static table.
 
 use super::CommandSpec;
-use super::{connection, hashes, keys, lists, server, sets, strings, zsets};
+use super::{connection, hashes, keys, lists, pubsub, server, sets, strings, transactions, zsets};
 
 /// Each group's module lists its own commands.
 pub static GROUPS: &[&[CommandSpec]] = &[
@@ -13,6 +13,8 @@ pub static GROUPS: &[&[CommandSpec]] = &[
     hashes::COMMANDS,
     sets::COMMANDS,
     zsets::COMMANDS,
+    transactions::COMMANDS,
+    pubsub::COMMANDS,
 ];
 
 /// Builds a spec; keeps each command file's declaration to one call.

@@ -50,14 +50,18 @@ impl Harness {
             .map(|a| Bytes::copy_from_slice(a.as_bytes()))
             .collect();
         let mut out = BytesMut::new();
-        self.last_effect = self.table.run(
-            &mut self.ks,
-            &mut self.session,
-            &self.server,
-            &mut out,
-            &args,
-            crate::server::unix_ms(),
-        );
+        self.last_effect = self
+            .table
+            .run(
+                &mut self.ks,
+                &mut self.session,
+                &self.server,
+                &mut out,
+                &args,
+                crate::server::unix_ms(),
+                false,
+            )
+            .effect;
         String::from_utf8_lossy(&out).into_owned()
     }
 

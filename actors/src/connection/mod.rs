@@ -3,12 +3,16 @@
 //! It reads, decodes every complete request into one batch, sends the batch to the keyspace as
 //! one [`Execute`] message and writes all replies with one write. While a batch is out it reads
 //! nothing more (`ctx.wait`), which keeps replies in order and pushes back on fast clients.
+//! Pub/sub messages arrive as [`Deliver`] messages and go to the same output buffer, whose size
+//! is held to `client-output-buffer-limit` as Redis does.
 
 pub mod codec;
 
 use crate::clients::{ClientHandle, Kill};
-use crate::keyspace::{Execute, Executed};
+use crate::config::{OutputBufferLimit, OBUF_NORMAL, OBUF_PUBSUB};
+use crate::keyspace::{ClientGone, Execute, Executed};
 use crate::metrics::Mailbox;
+use crate::pubsub::Deliver;
 use crate::server::ServerContext;
 use crate::session::Session;
 use actix::prelude::*;
@@ -20,13 +24,15 @@ use std::rc::Rc;
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio_util::codec::FramedRead;
 
-/// The keyspace as a connection sees it: where batches go and the mailbox they count against.
+/// The keyspace as a connection sees it: where batches go, where to say goodbye, and the
+/// mailbox they count against.
 #[derive(Clone)]
 pub struct KeyspacePeer {
     pub executor: Recipient<Execute>,
+    pub gone: Recipient<ClientGone>,
     pub mailbox: Arc<Mailbox>,
 }
 
@@ -34,7 +40,11 @@ pub struct ConnectionActor<W: AsyncWrite + Unpin + 'static> {
     /// `None` while a batch is at the keyspace.
     session: Option<Session>,
     keyspace: KeyspacePeer,
-    writer: actix::io::Writer<W, std::io::Error>,
+    /// The socket's write half; `None` while a write is in progress.
+    sink: Option<W>,
+    /// Bytes waiting to be written, and how many are being written right now.
+    pending: BytesMut,
+    in_flight: usize,
     limits: Rc<Cell<Limits>>,
     server: Arc<ServerContext>,
     handle: Arc<ClientHandle>,
@@ -42,8 +52,12 @@ pub struct ConnectionActor<W: AsyncWrite + Unpin + 'static> {
     /// Reply buffer handed to the keyspace with each batch and reused.
     spare: BytesMut,
     last_activity: Instant,
-    /// The socket is closing once pending replies are written; the write side stops us then.
+    /// Close once everything pending is written.
     closing: bool,
+    /// Since when the output buffer has been above the soft limit.
+    soft_since: Option<Instant>,
+    /// Whether the client has subscriptions: it is then in the pubsub output-limit class.
+    subscribed: bool,
     log: slog::Logger,
 }
 
@@ -52,14 +66,14 @@ impl<W: AsyncWrite + Unpin + 'static> ConnectionActor<W> {
     pub fn start<R: AsyncRead + Unpin + 'static>(
         read: R,
         write: W,
-        handle_for: impl FnOnce(Recipient<Kill>) -> Arc<ClientHandle>,
+        handle_for: impl FnOnce(Recipient<Kill>, Recipient<Deliver>) -> Arc<ClientHandle>,
         server: Arc<ServerContext>,
         keyspace: KeyspacePeer,
     ) -> Addr<Self> {
         ConnectionActor::create(move |ctx| {
-            let handle = handle_for(ctx.address().recipient());
-            let authenticated = server.config.tunables().requirepass.is_none();
+            let handle = handle_for(ctx.address().recipient(), ctx.address().recipient());
             let t = server.config.tunables();
+            let authenticated = t.requirepass.is_none();
             let limits = Rc::new(Cell::new(Limits {
                 max_bulk_len: t.proto_max_bulk_len,
                 authenticated,
@@ -75,7 +89,9 @@ impl<W: AsyncWrite + Unpin + 'static> ConnectionActor<W> {
             ConnectionActor {
                 session: Some(Session::new(handle.id, authenticated).with_handle(handle.clone())),
                 keyspace,
-                writer: actix::io::Writer::new(write, ctx),
+                sink: Some(write),
+                pending: BytesMut::with_capacity(16 * 1024),
+                in_flight: 0,
                 limits,
                 server,
                 handle,
@@ -83,29 +99,100 @@ impl<W: AsyncWrite + Unpin + 'static> ConnectionActor<W> {
                 spare: BytesMut::with_capacity(16 * 1024),
                 last_activity: Instant::now(),
                 closing: false,
+                soft_since: None,
+                subscribed: false,
                 log,
             }
         })
     }
 
-    /// Writes what is pending, then closes; `WriteHandler::finished` stops the actor.
-    fn close_after_write(&mut self) {
-        self.closing = true;
-        self.writer.close();
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
+    /// Queues bytes for the socket and starts writing if nothing is being written.
+    fn write(&mut self, bytes: &[u8], ctx: &mut Context<Self>) {
         self.server
             .stats
             .total_net_output_bytes
             .fetch_add(bytes.len() as u64, Relaxed);
-        self.writer.write(bytes);
+        self.pending.extend_from_slice(bytes);
+        self.flush(ctx);
+    }
+
+    fn flush(&mut self, ctx: &mut Context<Self>) {
+        if self.pending.is_empty() {
+            if self.closing && self.sink.is_some() {
+                ctx.stop();
+            }
+            return;
+        }
+        let Some(mut sink) = self.sink.take() else {
+            return;
+        };
+        let buf = self.pending.split();
+        self.in_flight = buf.len();
+        self.handle.obuf.store(self.output_len() as u64, Relaxed);
+        self.server
+            .stats
+            .total_writes_processed
+            .fetch_add(1, Relaxed);
+        let write = async move {
+            let r = sink.write_all(&buf).await;
+            (sink, buf, r)
+        };
+        ctx.spawn(write.into_actor(self).map(|(sink, mut buf, r), act, ctx| {
+            act.sink = Some(sink);
+            act.in_flight = 0;
+            act.handle.obuf.store(act.output_len() as u64, Relaxed);
+            if let Err(e) = r {
+                slog::debug!(act.log, "Writing to client"; "error" => %e);
+                ctx.stop();
+                return;
+            }
+            if act.pending.is_empty() {
+                // Keep the larger allocation for the next replies.
+                buf.clear();
+                act.pending = buf;
+            }
+            act.flush(ctx);
+        }));
+    }
+
+    /// Bytes accepted for the client and not yet written to the socket.
+    fn output_len(&self) -> usize {
+        self.pending.len() + self.in_flight
+    }
+
+    /// Writes what is pending, then closes.
+    fn close_after_write(&mut self, ctx: &mut Context<Self>) {
+        self.closing = true;
+        self.flush(ctx);
+    }
+
+    /// `client-output-buffer-limit` for the client's class: over the hard limit, or over the
+    /// soft limit for longer than its seconds, the client is dropped without flushing.
+    fn enforce_output_limit(&mut self, ctx: &mut Context<Self>) {
+        let t = self.server.config.tunables();
+        let class = if self.subscribed {
+            OBUF_PUBSUB
+        } else {
+            OBUF_NORMAL
+        };
+        let limit = t.client_output_buffer_limit[class];
+        let now = Instant::now();
+        if over_limit(&limit, self.output_len() as u64, &mut self.soft_since, now) {
+            slog::warn!(
+                self.log,
+                "Client {} scheduled to be closed ASAP for overcoming of output buffer limits.",
+                crate::cmd::connection::client::describe(&self.handle, crate::server::unix_ms())
+            );
+            self.handle.closing.store(true, Relaxed);
+            ctx.stop();
+        }
     }
 
     fn idle_check(&mut self, ctx: &mut Context<Self>) {
         let timeout = self.server.config.tunables().timeout;
-        // A client with a batch in flight is busy, not idle.
+        // A client with a batch in flight is busy, and subscribers are never idle, as in Redis.
         if timeout > 0
+            && !self.subscribed
             && self.session.is_some()
             && self.last_activity.elapsed() > Duration::from_secs(timeout)
         {
@@ -115,22 +202,46 @@ impl<W: AsyncWrite + Unpin + 'static> ConnectionActor<W> {
     }
 }
 
+/// Redis's `checkClientOutputBufferLimits`, as a pure function of the buffer size and when it
+/// first went over the soft limit.
+pub fn over_limit(
+    limit: &OutputBufferLimit,
+    used: u64,
+    soft_since: &mut Option<Instant>,
+    now: Instant,
+) -> bool {
+    if limit.hard > 0 && used >= limit.hard {
+        return true;
+    }
+    if limit.soft > 0 && used >= limit.soft {
+        let since = *soft_since.get_or_insert(now);
+        return now.duration_since(since) >= Duration::from_secs(limit.soft_seconds);
+    }
+    *soft_since = None;
+    false
+}
+
 impl<W: AsyncWrite + Unpin + 'static> Actor for ConnectionActor<W> {
     type Context = Context<Self>;
 
     fn started(&mut self, ctx: &mut Self::Context) {
-        ctx.run_interval(Duration::from_secs(1), |act, ctx| act.idle_check(ctx));
+        ctx.run_interval(Duration::from_secs(1), |act, ctx| {
+            act.idle_check(ctx);
+            if act.subscribed {
+                act.enforce_output_limit(ctx);
+            }
+        });
     }
 
     fn stopped(&mut self, _: &mut Self::Context) {
-        self.server.clients.remove(self.handle.id);
+        let id = self.handle.id;
+        self.server.clients.remove(id);
         self.server.mailboxes.unregister(self.mailbox.name());
+        if self.subscribed || self.session.is_none() {
+            self.server.pubsub.remove_client(id);
+        }
+        self.keyspace.gone.do_send(ClientGone { id });
     }
-}
-
-impl<W: AsyncWrite + Unpin + 'static> actix::io::WriteHandler<std::io::Error>
-    for ConnectionActor<W>
-{
 }
 
 impl<W: AsyncWrite + Unpin + 'static> StreamHandler<Result<Batch, ReadError>>
@@ -148,8 +259,8 @@ impl<W: AsyncWrite + Unpin + 'static> StreamHandler<Result<Batch, ReadError>>
                 let mut line = b"-ERR ".to_vec();
                 line.extend_from_slice(&e.to_bytes());
                 line.extend_from_slice(b"\r\n");
-                self.write(&line);
-                self.close_after_write();
+                self.write(&line, ctx);
+                self.close_after_write(ctx);
                 return;
             }
             Err(ReadError::Io(e)) => {
@@ -158,6 +269,9 @@ impl<W: AsyncWrite + Unpin + 'static> StreamHandler<Result<Batch, ReadError>>
                 return;
             }
         };
+        if self.closing {
+            return;
+        }
         let Some(session) = self.session.take() else {
             // Cannot happen: ctx.wait holds further items until the batch is answered.
             ctx.stop();
@@ -168,16 +282,19 @@ impl<W: AsyncWrite + Unpin + 'static> StreamHandler<Result<Batch, ReadError>>
         let fut = self.keyspace.executor.send(Execute { session, cmds, out });
         ctx.wait(fut.into_actor(self).map(|res, act, ctx| match res {
             Ok(Executed { session, mut out }) => {
-                act.write(&out);
+                act.write(&out, ctx);
                 out.clear();
                 act.spare = out;
                 let mut l = act.limits.get();
                 l.authenticated = session.authenticated;
                 act.limits.set(l);
+                act.subscribed = session.subscribed();
                 let close = session.close_after_reply;
                 act.session = Some(session);
                 if close {
-                    act.close_after_write();
+                    act.close_after_write(ctx);
+                } else {
+                    act.enforce_output_limit(ctx);
                 }
             }
             Err(e) => {
@@ -189,17 +306,25 @@ impl<W: AsyncWrite + Unpin + 'static> StreamHandler<Result<Batch, ReadError>>
     }
 
     fn finished(&mut self, ctx: &mut Self::Context) {
-        self.read_side_finished(ctx);
-    }
-}
-
-impl<W: AsyncWrite + Unpin + 'static> ConnectionActor<W> {
-    /// End of the read side: the client hung up, or a protocol error ended the stream. In the
-    /// latter case the error reply is still being written and the write side stops us.
-    fn read_side_finished(&mut self, ctx: &mut Context<Self>) {
+        // The client hung up, or a protocol error ended the stream; in the latter case the
+        // error reply is still being written and the write side stops us.
         if !self.closing {
             ctx.stop();
         }
+    }
+}
+
+impl<W: AsyncWrite + Unpin + 'static> Handler<Deliver> for ConnectionActor<W> {
+    type Result = ();
+
+    fn handle(&mut self, msg: Deliver, ctx: &mut Self::Context) {
+        self.mailbox.sent();
+        let _h = self.mailbox.handling();
+        if self.closing {
+            return;
+        }
+        self.write(&msg.0, ctx);
+        self.enforce_output_limit(ctx);
     }
 }
 

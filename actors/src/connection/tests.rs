@@ -18,6 +18,17 @@ impl Actor for Probe {
     type Context = Context<Self>;
 }
 
+impl Handler<crate::keyspace::ClientGone> for Probe {
+    type Result = ();
+
+    fn handle(&mut self, msg: crate::keyspace::ClientGone, _: &mut Self::Context) {
+        self.batches
+            .lock()
+            .unwrap()
+            .push(vec![format!("gone {}", msg.id)]);
+    }
+}
+
 impl Handler<Execute> for Probe {
     type Result = Executed;
 
@@ -46,7 +57,11 @@ impl Handler<Execute> for Probe {
     }
 }
 
-fn handle(id: u64, kill: Recipient<Kill>) -> Arc<ClientHandle> {
+fn handle(
+    id: u64,
+    kill: Recipient<Kill>,
+    deliver: Recipient<crate::pubsub::Deliver>,
+) -> Arc<ClientHandle> {
     Arc::new(ClientHandle {
         id,
         addr: "127.0.0.1:5000".parse().unwrap(),
@@ -59,10 +74,15 @@ fn handle(id: u64, kill: Recipient<Kill>) -> Arc<ClientHandle> {
         name: Mutex::new(None),
         last_cmd: Mutex::new(crate::session::CmdName("NULL", "")),
         authenticated: AtomicBool::new(true),
+        subs: AtomicU64::new(0),
+        psubs: AtomicU64::new(0),
+        multi: AtomicI64::new(-1),
+        blocked: AtomicBool::new(false),
         qbuf: AtomicU64::new(0),
         obuf: AtomicU64::new(0),
         closing: AtomicBool::new(false),
         kill,
+        deliver,
     })
 }
 
@@ -82,10 +102,11 @@ fn connect(
     let (client, sock) = tokio::io::duplex(64 * 1024);
     let (r, w) = tokio::io::split(sock);
     let peer = KeyspacePeer {
-        executor: probe.recipient(),
+        executor: probe.clone().recipient(),
+        gone: probe.recipient(),
         mailbox: server.mailboxes.register("keyspace/probe"),
     };
-    let addr = ConnectionActor::start(r, w, |k| handle(7, k), server.clone(), peer);
+    let addr = ConnectionActor::start(r, w, |k, d| handle(7, k, d), server.clone(), peer);
     (client, batches, addr)
 }
 
@@ -106,9 +127,10 @@ async fn a_pipeline_becomes_one_batch_and_replies_keep_their_order() {
     .await
     .unwrap();
     assert_eq!(read_until_eof(&mut c).await, "+1\r\n+2\r\n+3\r\n+4\r\n");
+    actix_rt::time::sleep(Duration::from_millis(20)).await;
     assert_eq!(
         *batches.lock().unwrap(),
-        vec![vec!["PING", "GET", "ECHO", "QUIT"]]
+        vec![vec!["PING", "GET", "ECHO", "QUIT"], vec!["gone 7"]]
     );
     let mb = server.mailboxes.get("keyspace/probe").unwrap().snapshot();
     assert_eq!(mb.sent, 1);
@@ -121,13 +143,14 @@ async fn a_protocol_error_runs_what_came_before_then_closes() {
     c.write_all(b"PING\r\n*1\r\nx\r\n").await.unwrap();
     let got = read_until_eof(&mut c).await;
     assert_eq!(got, "+1\r\n-ERR Protocol error: expected '$', got 'x'\r\n");
-    assert_eq!(*batches.lock().unwrap(), vec![vec!["PING"]]);
+    actix_rt::time::sleep(Duration::from_millis(20)).await;
+    assert_eq!(*batches.lock().unwrap(), vec![vec!["PING"], vec!["gone 7"]]);
 }
 
 #[actix_rt::test]
 async fn kill_closes_the_connection_and_unregisters_it() {
     let server = ServerContext::for_tests();
-    let (mut c, _batches, addr) = connect(&server);
+    let (mut c, batches, addr) = connect(&server);
     c.write_all(b"PING\r\n").await.unwrap();
     let mut buf = [0u8; 4];
     c.read_exact(&mut buf).await.unwrap();
@@ -137,5 +160,11 @@ async fn kill_closes_the_connection_and_unregisters_it() {
     addr.send(Kill).await.unwrap();
     assert_eq!(read_until_eof(&mut c).await, "");
     assert!(server.clients.get(7).is_none());
+    // The keyspace hears that the client is gone, so it can drop its watches and waits.
+    actix_rt::time::sleep(Duration::from_millis(20)).await;
+    assert_eq!(
+        batches.lock().unwrap().last().unwrap(),
+        &vec!["gone 7".to_string()]
+    );
     assert!(server.mailboxes.get("conn/7").is_none());
 }

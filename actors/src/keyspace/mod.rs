@@ -3,6 +3,7 @@
 //! Connections send all the commands decoded from one read as one [`Execute`] batch and get
 //! back every reply in one buffer, so a pipeline costs one message and one socket write.
 
+pub mod blocked;
 pub mod db;
 pub mod hash;
 pub mod list;
@@ -11,16 +12,20 @@ pub mod state;
 pub mod value;
 pub mod zset;
 
-use crate::cmd::{self, Effect};
+use crate::cmd::{self, BlockRequest, Effect};
 use crate::metrics::Mailbox;
+use crate::notify;
 use crate::server::{unix_ms, ServerContext};
 use crate::session::Session;
 use actix::prelude::*;
+use blocked::Parked;
 use bytes::{Bytes, BytesMut};
+use protocol::ReplyWriter;
 use state::Keyspace;
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::oneshot;
 
 /// Runs a batch of commands for one client, in order.
 #[derive(Message)]
@@ -37,6 +42,13 @@ pub struct Execute {
 pub struct Executed {
     pub session: Session,
     pub out: BytesMut,
+}
+
+/// A client's connection closed: forget its watches and any command it was blocked in.
+#[derive(Message, Debug, Clone, Copy)]
+#[rtype(result = "()")]
+pub struct ClientGone {
+    pub id: u64,
 }
 
 impl std::fmt::Debug for Session {
@@ -59,6 +71,19 @@ pub struct KeyspaceActor {
     mailbox: Arc<Mailbox>,
     log: slog::Logger,
     table: cmd::CommandTable,
+    /// Set while woken clients are being served, so serving does not recurse.
+    serving: bool,
+}
+
+/// Where a batch got to.
+enum Ran {
+    Done,
+    /// Stopped at command `index`, which must wait.
+    Blocked {
+        index: usize,
+        request: BlockRequest,
+        db: usize,
+    },
 }
 
 impl KeyspaceActor {
@@ -72,6 +97,7 @@ impl KeyspaceActor {
             mailbox,
             log,
             table: cmd::CommandTable::new(),
+            serving: false,
         }
     }
 
@@ -80,18 +106,161 @@ impl KeyspaceActor {
         self.mailbox.clone()
     }
 
+    /// Runs `cmds[from..]` for one client until the end or a command that must wait.
+    fn run(
+        &mut self,
+        session: &mut Session,
+        cmds: &[Vec<Bytes>],
+        from: usize,
+        out: &mut BytesMut,
+        ctx: &mut Context<Self>,
+    ) -> Ran {
+        for (i, args) in cmds.iter().enumerate().skip(from) {
+            let now = unix_ms();
+            let db = session.db;
+            let outcome =
+                self.table
+                    .run(&mut self.state, session, &self.server, out, args, now, true);
+            self.apply_effect(outcome.effect, ctx);
+            self.after_command(ctx);
+            if let Some(request) = outcome.block {
+                return Ran::Blocked {
+                    index: i,
+                    request,
+                    db,
+                };
+            }
+            if session.close_after_reply {
+                break;
+            }
+        }
+        Ran::Done
+    }
+
+    /// Parks a client that stopped at a blocking command, with its timeout.
+    fn park(&mut self, p: Parked, ctx: &mut Context<Self>) {
+        let (id, token, timeout) = (p.session.id, p.token, p.request.timeout_ms);
+        set_blocked(&p.session, true);
+        self.state.blocked.park(p);
+        if timeout > 0 {
+            ctx.run_later(Duration::from_millis(timeout), move |act, ctx| {
+                if act.state.blocked.token_of(id) == Some(token) {
+                    if let Some(mut p) = act.state.blocked.unpark(id) {
+                        let mut w = ReplyWriter::new(&mut p.out, p.session.resp);
+                        p.request.timeout_reply.write(&mut w);
+                        p.next += 1;
+                        act.resume(p, ctx);
+                    }
+                }
+            });
+        }
+    }
+
+    /// Runs the rest of a woken client's batch and answers it, unless it blocks again.
+    fn resume(&mut self, mut p: Parked, ctx: &mut Context<Self>) {
+        set_blocked(&p.session, false);
+        match self.run(&mut p.session, &p.cmds, p.next, &mut p.out, ctx) {
+            Ran::Done => {
+                let _ = p.reply_to.send(Executed {
+                    session: p.session,
+                    out: p.out,
+                });
+            }
+            Ran::Blocked { index, request, db } => {
+                p.next = index;
+                p.request = request;
+                p.db = db;
+                p.token = self.state.blocked.new_token();
+                self.park(p, ctx);
+            }
+        }
+    }
+
+    /// Redis's `handleClientsBlockedOnKeys`: for each key written since, retry its waiting
+    /// clients in arrival order while the key can serve them.
+    fn serve_ready(&mut self, ctx: &mut Context<Self>) {
+        if self.serving {
+            return;
+        }
+        self.serving = true;
+        while !self.state.ready.is_empty() {
+            let mut ready = std::mem::take(&mut self.state.ready);
+            ready.dedup();
+            for (db, key) in ready {
+                for id in self.state.blocked.waiting_on(db, &key) {
+                    let Some(mut p) = self.state.blocked.unpark(id) else {
+                        continue;
+                    };
+                    if p.reply_to.is_closed() {
+                        continue;
+                    }
+                    let saved_db = p.session.db;
+                    p.session.db = p.db;
+                    let args = p.cmds[p.next].clone();
+                    let outcome = self.table.run(
+                        &mut self.state,
+                        &mut p.session,
+                        &self.server,
+                        &mut p.out,
+                        &args,
+                        unix_ms(),
+                        true,
+                    );
+                    p.session.db = saved_db;
+                    self.publish_events();
+                    if outcome.block.is_some() {
+                        // Nothing left for it after all: back to the head of the queues.
+                        self.state.blocked.repark_front(p);
+                        break;
+                    }
+                    p.next += 1;
+                    self.resume(p, ctx);
+                }
+            }
+        }
+        self.serving = false;
+    }
+
+    /// What runs after every command: keyspace events are published, woken clients served.
+    fn after_command(&mut self, ctx: &mut Context<Self>) {
+        self.publish_events();
+        if !self.state.ready.is_empty() {
+            self.serve_ready(ctx);
+        }
+    }
+
+    /// `notify-keyspace-events`: `__keyspace@<db>__:<key>` gets the event name and
+    /// `__keyevent@<db>__:<event>` gets the key, for the classes the flags enable.
+    fn publish_events(&mut self) {
+        if self.state.events.is_empty() {
+            return;
+        }
+        let flags = self.state.notify_flags;
+        for ev in std::mem::take(&mut self.state.events) {
+            if flags & notify::KEYSPACE != 0 {
+                let mut ch = format!("__keyspace@{}__:", ev.db).into_bytes();
+                ch.extend_from_slice(&ev.key);
+                self.server.pubsub.publish(&ch, ev.event.as_bytes());
+            }
+            if flags & notify::KEYEVENT != 0 {
+                let ch = format!("__keyevent@{}__:{}", ev.db, ev.event);
+                self.server.pubsub.publish(ch.as_bytes(), &ev.key);
+            }
+        }
+    }
+
     /// Active expiry: Redis's fast cycle budget is 25% of a tick; here, a bounded number of keys
     /// per tick, more with `active-expire-effort`.
-    fn cron(&mut self) {
-        let effort = self
-            .server
-            .config
-            .tunables()
-            .active_expire_effort
-            .clamp(1, 10) as usize;
-        let budget = 200 + 100 * effort;
+    fn cron(&mut self, ctx: &mut Context<Self>) {
+        let t = self.server.config.tunables();
+        let budget = 200 + 100 * t.active_expire_effort.clamp(1, 10) as usize;
         let now = unix_ms();
+        self.state.notify_flags = t.notify_keyspace_events;
         self.state.active_expire(now, budget);
+        self.after_command(ctx);
+        for id in self.state.blocked.abandoned() {
+            self.state.blocked.unpark(id);
+        }
         let st = &mut self.state.stats;
         let net = &self.server.stats;
         st.ops_rate.sample(st.total_commands_processed, now);
@@ -105,19 +274,43 @@ impl KeyspaceActor {
     fn schedule_cron(&mut self, ctx: &mut Context<Self>) {
         let hz = self.server.config.tunables().hz.clamp(1, 500);
         ctx.run_later(Duration::from_millis(1000 / hz as u64), |act, ctx| {
-            act.cron();
+            act.cron(ctx);
             act.schedule_cron(ctx);
         });
     }
 
-    fn apply_effect(&mut self, effect: Effect) {
+    fn apply_effect(&mut self, effect: Effect, ctx: &mut Context<Self>) {
         match effect {
             Effect::None => {}
             Effect::Shutdown => {
                 slog::warn!(self.log, "User requested shutdown...");
                 System::current().stop();
             }
+            Effect::Unblock { id, error } => {
+                if let Some(mut p) = self.state.blocked.unpark(id) {
+                    let mut w = ReplyWriter::new(&mut p.out, p.session.resp);
+                    if error {
+                        w.error("UNBLOCKED client unblocked via CLIENT UNBLOCK");
+                    } else {
+                        p.request.timeout_reply.write(&mut w);
+                    }
+                    p.next += 1;
+                    self.resume(p, ctx);
+                }
+            }
         }
+    }
+
+    /// Forgets a client's WATCHes.
+    fn unwatch(&mut self, id: u64, watched: &[(usize, Vec<u8>, bool)]) {
+        cmd::transactions::unwatch_all(&mut self.state, id, watched);
+    }
+}
+
+/// CLIENT LIST's `b` flag.
+fn set_blocked(session: &Session, blocked: bool) {
+    if let Some(h) = &session.handle {
+        h.blocked.store(blocked, Relaxed);
     }
 }
 
@@ -131,40 +324,68 @@ impl Actor for KeyspaceActor {
 }
 
 impl Handler<Execute> for KeyspaceActor {
-    type Result = Executed;
+    type Result = Response<Executed>;
 
-    fn handle(&mut self, msg: Execute, _: &mut Self::Context) -> Executed {
+    fn handle(&mut self, msg: Execute, ctx: &mut Self::Context) -> Response<Executed> {
         let _h = self.mailbox.handling();
         let Execute {
             mut session,
             cmds,
             mut out,
         } = msg;
-        let mut effect = Effect::None;
-        let now = unix_ms();
-        for args in &cmds {
-            let e = self.table.run(
-                &mut self.state,
-                &mut session,
-                &self.server,
-                &mut out,
-                args,
-                now,
-            );
-            if !matches!(e, Effect::None) {
-                effect = e;
-            }
-            if session.close_after_reply {
-                break;
+        self.state.notify_flags = self.server.config.tunables().notify_keyspace_events;
+        let ran = self.run(&mut session, &cmds, 0, &mut out, ctx);
+        session.publish(unix_ms());
+        match ran {
+            Ran::Done => Response::reply(Executed { session, out }),
+            Ran::Blocked { index, request, db } => {
+                let (tx, rx) = oneshot::channel();
+                let id = session.id;
+                let p = Parked {
+                    session,
+                    cmds,
+                    next: index,
+                    out,
+                    request,
+                    db,
+                    token: self.state.blocked.new_token(),
+                    reply_to: tx,
+                };
+                self.park(p, ctx);
+                Response::fut(async move {
+                    rx.await.unwrap_or_else(|_| {
+                        // Only if the keyspace went away: end the connection.
+                        let mut s = Session::new(id, false);
+                        s.close_after_reply = true;
+                        Executed {
+                            session: s,
+                            out: BytesMut::new(),
+                        }
+                    })
+                })
             }
         }
-        // Keyspace events and ready keys are served by the pub/sub and blocking work; until then
-        // they must not pile up.
-        self.state.events.clear();
-        self.state.ready.clear();
-        session.publish(now);
-        self.apply_effect(effect);
-        Executed { session, out }
+    }
+}
+
+impl Handler<ClientGone> for KeyspaceActor {
+    type Result = ();
+
+    fn handle(&mut self, msg: ClientGone, _: &mut Self::Context) {
+        let _h = self.mailbox.handling();
+        if let Some(p) = self.state.blocked.unpark(msg.id) {
+            self.unwatch(msg.id, &p.session.watched);
+        } else {
+            let watched: Vec<_> = self
+                .state
+                .watched
+                .iter()
+                .filter(|(_, ids)| ids.contains(&msg.id))
+                .map(|((db, k), _)| (*db, k.clone(), false))
+                .collect();
+            self.unwatch(msg.id, &watched);
+        }
+        self.state.dirty_cas.remove(&msg.id);
     }
 }
 

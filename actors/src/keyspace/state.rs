@@ -49,14 +49,16 @@ pub struct Keyspace {
     pub dbs: Vec<Db>,
     /// Events of the running command, for `notify-keyspace-events`.
     pub events: Vec<KeyEvent>,
+    /// `notify-keyspace-events` as of this batch: events of other classes are not even queued.
+    pub notify_flags: u32,
     /// Keys written since blocked clients were last served: (db, key).
     pub ready: Vec<(usize, Vec<u8>)>,
     /// Keys some client WATCHes, with the watchers' ids: a write marks them dirty.
     pub watched: std::collections::HashMap<(usize, Vec<u8>), Vec<u64>>,
     /// Clients whose EXEC must fail because a watched key changed.
     pub dirty_cas: std::collections::HashSet<u64>,
-    /// Keys some blocked client waits on, so writes elsewhere cost one lookup.
-    pub blocking_keys: std::collections::HashMap<(usize, Vec<u8>), usize>,
+    /// Clients parked by blocking commands.
+    pub blocked: super::blocked::Blocked,
     /// Changes since the last save, as Redis's `server.dirty`.
     pub dirty: u64,
     /// Unix seconds of the last successful save (LASTSAVE); start time until one happens.
@@ -70,10 +72,11 @@ impl Keyspace {
         Keyspace {
             dbs: (0..databases.max(1)).map(|_| Db::new()).collect(),
             events: Vec::new(),
+            notify_flags: 0,
             ready: Vec::new(),
             watched: Default::default(),
             dirty_cas: Default::default(),
-            blocking_keys: Default::default(),
+            blocked: Default::default(),
             dirty: 0,
             lastsave: crate::server::unix_ms() / 1000,
             stats: KeyspaceStats::default(),
@@ -89,13 +92,35 @@ impl Keyspace {
                 self.dirty_cas.extend(ids.iter().copied());
             }
         }
-        if !self.blocking_keys.is_empty() && self.blocking_keys.contains_key(&(db, key.to_vec())) {
+        if !self.blocked.is_empty() && self.blocked.is_waited_on(db, key) {
             self.ready.push((db, key.to_vec()));
         }
     }
 
+    /// A key removed because it expired: `expired` event and WATCH invalidation, as Redis's
+    /// `deleteExpiredKeyAndPropagate`.
+    fn expired(&mut self, db: usize, key: &[u8]) {
+        self.notify(crate::notify::EXPIRED, "expired", db, key);
+        self.signal_modified(db, key);
+    }
+
+    /// Redis's `touchAllWatchedKeysInDb` for FLUSHDB/FLUSHALL/SWAPDB: every watched key of
+    /// `db` that exists is now changed.
+    pub fn touch_watched_in_db(&mut self, db: usize) {
+        let hit: Vec<u64> = self
+            .watched
+            .iter()
+            .filter(|((d, k), _)| *d == db && self.dbs[db].get(k).is_some())
+            .flat_map(|(_, ids)| ids.iter().copied())
+            .collect();
+        self.dirty_cas.extend(hit);
+    }
+
     /// Redis's `notifyKeyspaceEvent`: queued, published after the command.
     pub fn notify(&mut self, class: u32, event: &'static str, db: usize, key: &[u8]) {
+        if self.notify_flags & class == 0 {
+            return;
+        }
         self.events.push(KeyEvent {
             class,
             event,
@@ -114,6 +139,7 @@ impl Keyspace {
         if d.is_expired(key, now) {
             d.remove(key);
             self.stats.expired_keys += 1;
+            self.expired(db, key);
             true
         } else {
             false
@@ -155,16 +181,21 @@ impl Keyspace {
     /// Returns how many were deleted.
     pub fn active_expire(&mut self, now: u64, budget: usize) -> usize {
         let mut done = 0;
-        for d in &mut self.dbs {
+        let mut expired = Vec::new();
+        for (i, d) in self.dbs.iter_mut().enumerate() {
             if done >= budget {
                 break;
             }
             for k in d.due(now, budget - done) {
                 d.remove(&k);
                 done += 1;
+                expired.push((i, k));
             }
         }
         self.stats.expired_keys += done as u64;
+        for (db, k) in expired {
+            self.expired(db, &k);
+        }
         done
     }
 

@@ -28,6 +28,11 @@ impl Actor for Probe {
     type Context = Context<Self>;
 }
 
+impl Handler<crate::keyspace::ClientGone> for Probe {
+    type Result = ();
+    fn handle(&mut self, _: crate::keyspace::ClientGone, _: &mut Self::Context) {}
+}
+
 impl Handler<Execute> for Probe {
     type Result = Executed;
 
@@ -54,8 +59,10 @@ fn server_with(t: Tunables) -> Arc<ServerContext> {
 fn start_listener(server: Arc<ServerContext>) -> SocketAddr {
     let sock = bind("127.0.0.1:0".parse().unwrap(), 16).unwrap();
     let local = sock.local_addr().unwrap();
+    let probe = Probe.start();
     let peer = KeyspacePeer {
-        executor: Probe.start().recipient(),
+        executor: probe.clone().recipient(),
+        gone: probe.recipient(),
         mailbox: server.mailboxes.register("keyspace/probe"),
     };
     ListenerActor::new(sock, server, peer).unwrap().start();

@@ -89,10 +89,28 @@ pub fn describe(c: &ClientHandle, now_ms: u64) -> String {
     let age = now_ms.saturating_sub(c.created_ms) / 1000;
     let idle = now_ms.saturating_sub(c.last_ms.load(Relaxed)) / 1000;
     let qbuf = c.qbuf.load(Relaxed);
+    let (subs, psubs, multi) = (
+        c.subs.load(Relaxed),
+        c.psubs.load(Relaxed),
+        c.multi.load(Relaxed),
+    );
+    let mut flags = String::new();
+    if c.blocked.load(Relaxed) {
+        flags.push('b');
+    }
+    if subs + psubs > 0 {
+        flags.push('P');
+    }
+    if multi >= 0 {
+        flags.push('x');
+    }
+    if flags.is_empty() {
+        flags.push('N');
+    }
     let _ = write!(
         s,
-        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags=N db={} sub=0 psub=0 ssub=0 \
-         multi=-1 qbuf={} qbuf-free={} argv-mem=0 multi-mem=0 rbs=16384 rbp=16384 obl=0 oll=0 \
+        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub=0 \
+         multi={} qbuf={} qbuf-free={} argv-mem=0 multi-mem=0 rbs=16384 rbp=16384 obl=0 oll=0 \
          omem={} tot-mem={} events=r cmd={} user=default redir=-1 resp={}",
         c.id,
         c.addr,
@@ -101,7 +119,11 @@ pub fn describe(c: &ClientHandle, now_ms: u64) -> String {
         c.name().unwrap_or_default(),
         age,
         idle,
+        flags,
         c.db.load(Relaxed),
+        subs,
+        psubs,
+        multi,
         qbuf,
         16384u64.saturating_sub(qbuf),
         c.obuf.load(Relaxed),
@@ -318,17 +340,28 @@ fn trackinginfo(ex: &mut Exec, _: Args) -> Result<(), CmdError> {
 
 fn unblock(ex: &mut Exec, mut args: Args) -> Result<(), CmdError> {
     let id = args.required()?;
+    let mut error = false;
     if let Some(how) = args.next() {
-        if !how.eq_ignore_ascii_case(b"timeout") && !how.eq_ignore_ascii_case(b"error") {
+        if how.eq_ignore_ascii_case(b"error") {
+            error = true;
+        } else if !how.eq_ignore_ascii_case(b"timeout") {
             return Err(CmdError::other(
                 "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR",
             ));
         }
     }
     args.finish()?;
-    parse_i64_strict(id).ok_or(CmdError::NotInteger)?;
-    // No command blocks yet, so nobody can be unblocked.
-    ex.out.int(0);
+    let id = parse_i64_strict(id).ok_or(CmdError::NotInteger)?;
+    // The keyspace answers the parked client after this command, as Redis does.
+    if id > 0 && ex.ks.blocked.contains(id as u64) {
+        ex.effect = crate::cmd::Effect::Unblock {
+            id: id as u64,
+            error,
+        };
+        ex.out.int(1);
+    } else {
+        ex.out.int(0);
+    }
     Ok(())
 }
 

@@ -9,7 +9,7 @@ use crate::cmd::{Args, CmdError, CommandSpec, Exec};
 pub const SPEC: CommandSpec = spec(
     "ping",
     -1,
-    FAST | SENTINEL,
+    FAST | SENTINEL | PUBSUB_CONTEXT,
     NO_KEYS,
     "connection",
     "1.0.0",
@@ -18,10 +18,21 @@ pub const SPEC: CommandSpec = spec(
 );
 
 fn ping(ex: &mut Exec, args: Args) -> Result<(), CmdError> {
-    match args.rest() {
-        [] => ex.out.simple("PONG"),
-        [msg] => ex.out.bulk(msg),
+    let msg = match args.rest() {
+        [] => None,
+        [msg] => Some(msg),
         _ => return Err(CmdError::Arity("ping".into())),
+    };
+    // A RESP2 subscriber cannot tell replies from messages, so it gets a `pong` message.
+    if ex.session.in_resp2_pubsub() {
+        ex.out.array(2);
+        ex.out.bulk(b"pong");
+        ex.out.bulk(msg.map_or(&b""[..], |m| &m[..]));
+        return Ok(());
+    }
+    match msg {
+        None => ex.out.simple("PONG"),
+        Some(m) => ex.out.bulk(m),
     }
     Ok(())
 }

@@ -9,7 +9,7 @@ use crate::cmd::{Args, CmdError, CommandSpec, Exec};
 pub const SPEC: CommandSpec = spec(
     "quit",
     -1,
-    ALLOW_BUSY | NOSCRIPT | LOADING | STALE | FAST | NO_AUTH,
+    ALLOW_BUSY | NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | TRANSACTION_CONTROL | PUBSUB_CONTEXT,
     NO_KEYS,
     "connection",
     "1.0.0",

@@ -11,7 +11,7 @@ use protocol::Resp;
 pub const SPEC: CommandSpec = spec(
     "reset",
     1,
-    NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY,
+    NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY | TRANSACTION_CONTROL | PUBSUB_CONTEXT,
     NO_KEYS,
     "connection",
     "6.2.0",
@@ -20,6 +20,9 @@ pub const SPEC: CommandSpec = spec(
 );
 
 fn reset(ex: &mut Exec, _: Args) -> Result<(), CmdError> {
+    // Out of any transaction, WATCH and subscription first, as Redis's clearClientConnectionState.
+    crate::cmd::transactions::discard_state(ex);
+    crate::cmd::pubsub::subscribe::drop_all(ex);
     let s = &mut *ex.session;
     s.db = 0;
     s.resp = Resp::V2;

@@ -238,7 +238,7 @@ fn clients(ex: &Exec, o: &mut String) {
     line(o, "maxclients", t.maxclients);
     line(o, "client_recent_max_input_buffer", 0);
     line(o, "client_recent_max_output_buffer", 0);
-    line(o, "blocked_clients", 0);
+    line(o, "blocked_clients", ex.ks.blocked.len());
     line(o, "tracking_clients", 0);
     line(o, "clients_in_timeout_table", 0);
 }
