@@ -42,6 +42,12 @@ impl Handler<Execute> for Probe {
         for n in &names {
             self.seen += 1;
             out.extend_from_slice(format!("+{}\r\n", self.seen).as_bytes());
+            if n.eq_ignore_ascii_case("subscribe") {
+                let mut s = msg.session.clone();
+                s.channels.insert(bytes::Bytes::from_static(b"news"));
+                self.batches.lock().unwrap().push(names.clone());
+                return Executed { session: s, out };
+            }
             if n.eq_ignore_ascii_case("quit") {
                 let mut s = msg.session.clone();
                 s.close_after_reply = true;
@@ -89,8 +95,15 @@ fn handle(
 type Batches = Arc<Mutex<Vec<Vec<String>>>>;
 
 /// A connection actor over an in-memory pipe; returns the client end.
-fn connect(
+fn connect(server: &Arc<ServerContext>) -> (DuplexStream, Batches, Conn) {
+    connect_with_pipe(server, 64 * 1024)
+}
+
+type Conn = Addr<ConnectionActor<tokio::io::WriteHalf<DuplexStream>>>;
+
+fn connect_with_pipe(
     server: &Arc<ServerContext>,
+    pipe: usize,
 ) -> (
     DuplexStream,
     Batches,
@@ -99,7 +112,7 @@ fn connect(
     let probe = Probe::default();
     let batches = probe.batches.clone();
     let probe = probe.start();
-    let (client, sock) = tokio::io::duplex(64 * 1024);
+    let (client, sock) = tokio::io::duplex(pipe);
     let (r, w) = tokio::io::split(sock);
     let peer = KeyspacePeer {
         executor: probe.clone().recipient(),
@@ -167,4 +180,82 @@ async fn kill_closes_the_connection_and_unregisters_it() {
         &vec!["gone 7".to_string()]
     );
     assert!(server.mailboxes.get("conn/7").is_none());
+}
+
+#[test]
+fn output_limits_follow_redis() {
+    let t0 = Instant::now();
+    let limit = crate::config::OutputBufferLimit {
+        hard: 1000,
+        soft: 100,
+        soft_seconds: 2,
+    };
+    let mut since = None;
+    // Under both limits: fine, and the soft timer stays off.
+    assert!(!over_limit(&limit, 50, &mut since, t0));
+    assert!(since.is_none());
+    // Over soft: tolerated until soft_seconds have passed.
+    assert!(!over_limit(&limit, 200, &mut since, t0));
+    assert!(!over_limit(
+        &limit,
+        200,
+        &mut since,
+        t0 + Duration::from_secs(1)
+    ));
+    assert!(over_limit(
+        &limit,
+        200,
+        &mut since,
+        t0 + Duration::from_secs(2)
+    ));
+    // Dropping below soft resets the timer.
+    assert!(!over_limit(
+        &limit,
+        10,
+        &mut since,
+        t0 + Duration::from_secs(3)
+    ));
+    assert!(since.is_none());
+    // Over hard: at once.
+    assert!(over_limit(&limit, 1000, &mut since, t0));
+    // Zero disables a limit, as `client-output-buffer-limit normal 0 0 0`.
+    let none = crate::config::OutputBufferLimit::default();
+    assert!(!over_limit(&none, u64::MAX, &mut None, t0));
+}
+
+#[actix_rt::test]
+async fn a_subscriber_that_does_not_read_is_dropped_at_the_pubsub_hard_limit() {
+    use crate::config::{FixedConfig, OutputBufferLimit, Tunables, OBUF_PUBSUB};
+    let mut t = Tunables::default();
+    t.client_output_buffer_limit[OBUF_PUBSUB] = OutputBufferLimit {
+        hard: 64 * 1024,
+        soft: 0,
+        soft_seconds: 0,
+    };
+    let server = Arc::new(ServerContext::new(
+        Arc::new(FixedConfig(Arc::new(t))),
+        slog::Logger::root(slog::Discard, slog::o!()),
+        || 0,
+    ));
+    // A 1 KiB pipe the client never drains: everything else piles up in the output buffer.
+    let (mut c, _batches, addr) = connect_with_pipe(&server, 1024);
+    c.write_all(b"SUBSCRIBE news\r\n").await.unwrap();
+    let mut ok = [0u8; 3];
+    c.read_exact(&mut ok).await.unwrap();
+    assert!(server.clients.get(7).is_some());
+    let chunk = bytes::Bytes::from(vec![b'x'; 8 * 1024]);
+    for _ in 0..16 {
+        if addr
+            .send(crate::pubsub::Deliver(chunk.clone()))
+            .await
+            .is_err()
+        {
+            break;
+        }
+    }
+    actix_rt::time::sleep(Duration::from_millis(50)).await;
+    assert!(
+        server.clients.get(7).is_none(),
+        "the slow subscriber is still connected"
+    );
 }
