@@ -288,12 +288,7 @@ impl CommandTable {
             }
         }
         ex.ks.stats.total_commands_processed += 1;
-        let dirty = ex.ks.dirty;
-        let result = (spec.handler)(ex, Args::new(args, skip));
-        if spec.flags & flags::WRITE != 0 && ex.ks.dirty != dirty {
-            signal_declared_keys(ex, spec, args);
-        }
-        result
+        (spec.handler)(ex, Args::new(args, skip))
     }
 
     /// Redis's `processCommand` checks: existence, arity, authentication, subscriber mode.
@@ -364,27 +359,6 @@ impl CommandTable {
             return Err(CmdError::Arity(spec.name.into()));
         }
         Ok((spec, CmdName(spec.name, ""), 1))
-    }
-}
-
-/// A write that changed something counts as a change of every key it declares (first, last,
-/// step), so WATCH and blocked clients never depend on each command remembering to say so.
-/// Commands whose keys move (numkeys forms) signal their keys themselves via `Exec::changed`.
-fn signal_declared_keys(ex: &mut Exec, spec: &CommandSpec, args: &[Bytes]) {
-    if spec.first_key <= 0 || (ex.ks.watched.is_empty() && ex.ks.blocked.is_empty()) {
-        return;
-    }
-    let argc = args.len() as i32;
-    let last = if spec.last_key < 0 {
-        argc + spec.last_key
-    } else {
-        spec.last_key
-    };
-    let db = ex.session.db;
-    let mut i = spec.first_key;
-    while i <= last.min(argc - 1) {
-        ex.ks.signal_modified(db, &args[i as usize]);
-        i += spec.step.max(1);
     }
 }
 

@@ -149,13 +149,13 @@ impl Keyspace {
     /// Lookup for a read: expires lazily and counts keyspace hits and misses.
     pub fn read(&mut self, db: usize, key: &[u8], now: u64) -> Option<&mut Entry> {
         self.expire_if_needed(db, key, now);
-        let found = self.dbs[db].get_mut(key);
-        if found.is_some() {
+        if self.dbs[db].get(key).is_some() {
             self.stats.keyspace_hits += 1;
         } else {
             self.stats.keyspace_misses += 1;
+            self.notify(crate::notify::KEY_MISS, "keymiss", db, key);
         }
-        found
+        self.dbs[db].get_mut(key)
     }
 
     /// Lookup for a write: expires lazily, counts nothing.
@@ -209,6 +209,20 @@ impl Keyspace {
 mod tests {
     use super::*;
     use crate::keyspace::value::Value;
+
+    #[test]
+    fn read_misses_raise_keymiss_only_when_enabled() {
+        let mut ks = Keyspace::new(1, 1);
+        assert!(ks.read(0, b"nope", 0).is_none());
+        assert!(ks.events.is_empty());
+        ks.notify_flags = crate::notify::KEY_MISS;
+        assert!(ks.read(0, b"nope", 0).is_none());
+        assert_eq!(ks.events.len(), 1);
+        assert_eq!(
+            (ks.events[0].event, &ks.events[0].key[..]),
+            ("keymiss", &b"nope"[..])
+        );
+    }
 
     #[test]
     fn lazy_and_active_expiry() {

@@ -2,12 +2,13 @@
 //!
 //! Copies the value (and time to live) of `source` to `destination`, in the current database
 //! or `destination-db`: 1 when copied, 0 when `source` is absent or `destination` exists
-//! without REPLACE.
+//! without REPLACE. Events in the destination database: `new`, then `copy_to`.
 
-use super::{db_index, same_object};
+use super::{db_index, notify_new, same_object};
 use crate::cmd::flags::*;
 use crate::cmd::table::spec;
 use crate::cmd::{Args, CmdError, CommandSpec, Exec};
+use crate::notify;
 
 pub const SPEC: CommandSpec = spec(
     "copy",
@@ -46,6 +47,9 @@ fn copy(ex: &mut Exec, mut args: Args) -> Result<(), CmdError> {
         return Ok(());
     }
     ex.ks.db(dst).insert(dst_key, entry.value, entry.expire_at);
+    notify_new(ex, dst, dst_key);
+    ex.ks.signal_modified(dst, dst_key);
+    ex.ks.notify(notify::GENERIC, "copy_to", dst, dst_key);
     ex.ks.dirty += 1;
     ex.out.int(1);
     Ok(())
@@ -94,6 +98,37 @@ mod tests {
                 "COPY a",
                 "-ERR wrong number of arguments for 'copy' command\r\n",
             ),
+        ]);
+    }
+
+    #[test]
+    fn events_in_the_destination_database() {
+        use crate::cmd::strings::{events, notifying, NONE};
+        let mut h = notifying();
+        h.run(&["SET", "a", "v"]);
+        assert_eq!(events(&mut h, "COPY a b"), ["new 0 b", "copy_to 0 b"]);
+        assert_eq!(events(&mut h, "COPY a b"), NONE);
+        assert_eq!(
+            events(&mut h, "COPY a b REPLACE"),
+            ["new 0 b", "copy_to 0 b"]
+        );
+        assert_eq!(events(&mut h, "COPY a b DB 2"), ["new 2 b", "copy_to 2 b"]);
+        assert_eq!(events(&mut h, "COPY nosuch b REPLACE"), NONE);
+        assert_eq!(events(&mut h, "COPY a a"), NONE);
+    }
+
+    #[test]
+    fn invalidates_a_watch_in_the_destination() {
+        use crate::cmd::testing::Harness;
+        let mut h = Harness::new();
+        h.check(&[
+            ("SELECT 2", "+OK\r\n"),
+            ("WATCH b", "+OK\r\n"),
+            ("SELECT 0", "+OK\r\n"),
+            ("SET a v", "+OK\r\n"),
+            ("COPY a b DB 2", ":1\r\n"),
+            ("MULTI", "+OK\r\n"),
+            ("EXEC", "*-1\r\n"),
         ]);
     }
 }

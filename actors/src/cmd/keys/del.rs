@@ -39,4 +39,15 @@ mod tests {
         assert_eq!(h.ks.dirty, 3 + 2 + 1);
         assert_eq!(h.ks.stats.expired_keys, 1);
     }
+
+    #[test]
+    fn events_one_del_per_deleted_key() {
+        use crate::cmd::strings::{events, notifying, NONE};
+        let mut h = notifying();
+        h.run(&["MSET", "a", "1", "b", "2"]);
+        assert_eq!(events(&mut h, "DEL a nosuch b a"), ["del 0 a", "del 0 b"]);
+        assert_eq!(events(&mut h, "DEL a"), NONE);
+        h.run(&["SET", "e", "v", "PXAT", "1"]);
+        assert_eq!(events(&mut h, "DEL e"), ["expired 0 e"]);
+    }
 }

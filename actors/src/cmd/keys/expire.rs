@@ -102,4 +102,20 @@ mod tests {
             "-ERR Unsupported option a\r\n"
         );
     }
+
+    #[test]
+    fn events_expire_or_del() {
+        use crate::cmd::strings::{events, notifying, NONE};
+        let mut h = notifying();
+        assert_eq!(events(&mut h, "EXPIRE k 100"), NONE);
+        h.run(&["SET", "k", "v"]);
+        assert_eq!(events(&mut h, "EXPIRE k 100 XX"), NONE);
+        assert_eq!(events(&mut h, "EXPIRE k 100"), ["expire 0 k"]);
+        assert_eq!(events(&mut h, "EXPIRE k 200 NX"), NONE);
+        assert_eq!(events(&mut h, "EXPIRE k 50 GT"), NONE);
+        assert_eq!(events(&mut h, "EXPIRE k 50 LT"), ["expire 0 k"]);
+        assert_eq!(events(&mut h, "EXPIRE k abc"), NONE);
+        assert_eq!(events(&mut h, "EXPIRE k -1"), ["del 0 k"]);
+        assert_eq!(events(&mut h, "EXPIRE k 10"), NONE);
+    }
 }

@@ -53,13 +53,22 @@ pub static COMMANDS: &[super::CommandSpec] = &[
 
 use super::{Args, CmdError, Exec};
 use crate::keyspace::value::parse_i64_strict;
+use crate::notify;
 
-/// DEL and UNLINK: deletes each live key, replying with how many there were.
+/// A key was just created in `db`: the `new` event of Redis's `dbAdd` (class `n`, which `A`
+/// does not include). Comes before the command's own event, as `dbAdd` runs first.
+pub fn notify_new(ex: &mut Exec, db: usize, key: &[u8]) {
+    ex.ks.notify(notify::NEW, "new", db, key);
+}
+
+/// DEL and UNLINK: deletes each live key, replying with how many there were; a `del` event for
+/// each one deleted.
 pub fn delete_keys(ex: &mut Exec, args: Args) -> Result<(), CmdError> {
     let db = ex.session.db;
     let mut deleted = 0;
     for key in args.rest() {
         if ex.ks.delete(db, key, ex.now) {
+            ex.changed(notify::GENERIC, "del", key);
             deleted += 1;
         }
     }
@@ -96,7 +105,8 @@ pub struct ExpireKind {
 }
 
 /// Redis's `expireGenericCommand`: `key time [NX | XX | GT | LT]`. A time already past deletes
-/// the key; the reply is 1 when the expiry was set (or the key deleted), 0 otherwise.
+/// the key; the reply is 1 when the expiry was set (or the key deleted), 0 otherwise. Events:
+/// `expire`, or `del` when the time was past.
 pub fn expire_generic(ex: &mut Exec, mut args: Args, kind: ExpireKind) -> Result<(), CmdError> {
     let key = args.required()?;
     let time = args.required()?;
@@ -160,8 +170,10 @@ pub fn expire_generic(ex: &mut Exec, mut args: Args, kind: ExpireKind) -> Result
     let d = ex.ks.db(db);
     if when <= ex.now as i64 {
         d.remove(key);
+        ex.changed(notify::GENERIC, "del", key);
     } else {
         d.set_expire(key, when as u64);
+        ex.changed(notify::GENERIC, "expire", key);
     }
     ex.ks.dirty += 1;
     ex.out.int(1);

@@ -1,12 +1,14 @@
 //! MOVE key db
 //!
 //! Moves `key` (with its time to live) to database `db`: 1 when moved, 0 when `key` does not
-//! exist or `db` already has it.
+//! exist or `db` already has it. Events: `new` in `db`, `move_from` in the current database,
+//! `move_to` in `db`.
 
-use super::{db_index, same_object};
+use super::{db_index, notify_new, same_object};
 use crate::cmd::flags::*;
 use crate::cmd::table::{spec, KEY1};
 use crate::cmd::{Args, CmdError, CommandSpec, Exec};
+use crate::notify;
 
 pub const SPEC: CommandSpec = spec(
     "move",
@@ -32,6 +34,11 @@ fn move_key(ex: &mut Exec, mut args: Args) -> Result<(), CmdError> {
     }
     let entry = ex.ks.db(src).remove(key).expect("looked up above");
     ex.ks.db(dst).insert(key, entry.value, entry.expire_at);
+    notify_new(ex, dst, key);
+    ex.ks.signal_modified(src, key);
+    ex.ks.signal_modified(dst, key);
+    ex.ks.notify(notify::GENERIC, "move_from", src, key);
+    ex.ks.notify(notify::GENERIC, "move_to", dst, key);
     ex.ks.dirty += 1;
     ex.out.int(1);
     Ok(())
@@ -72,5 +79,34 @@ mod tests {
         h.run(&["SET", "k", "again"]);
         assert_eq!(h.run(&["MOVE", "k", "1"]), ":0\r\n");
         assert_eq!(h.ks.dirty, 3);
+    }
+
+    #[test]
+    fn events_in_both_databases() {
+        use crate::cmd::strings::{events, notifying, NONE};
+        let mut h = notifying();
+        h.run(&["SET", "k", "v"]);
+        assert_eq!(
+            events(&mut h, "MOVE k 1"),
+            ["new 1 k", "move_from 0 k", "move_to 1 k"]
+        );
+        assert_eq!(events(&mut h, "MOVE k 1"), NONE);
+        h.run(&["SET", "k", "v"]);
+        assert_eq!(events(&mut h, "MOVE k 1"), NONE);
+    }
+
+    #[test]
+    fn invalidates_a_watch_in_the_destination() {
+        use crate::cmd::testing::Harness;
+        let mut h = Harness::new();
+        h.check(&[
+            ("SELECT 1", "+OK\r\n"),
+            ("WATCH k", "+OK\r\n"),
+            ("SELECT 0", "+OK\r\n"),
+            ("SET k v", "+OK\r\n"),
+            ("MOVE k 1", ":1\r\n"),
+            ("MULTI", "+OK\r\n"),
+            ("EXEC", "*-1\r\n"),
+        ]);
     }
 }

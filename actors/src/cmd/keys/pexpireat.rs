@@ -48,4 +48,13 @@ mod tests {
             ("EXISTS k", ":0\r\n"),
         ]);
     }
+
+    #[test]
+    fn events_expire_or_del() {
+        use crate::cmd::strings::{events, notifying};
+        let mut h = notifying();
+        h.run(&["SET", "k", "v"]);
+        assert_eq!(events(&mut h, "PEXPIREAT k 99999999999999"), ["expire 0 k"]);
+        assert_eq!(events(&mut h, "PEXPIREAT k 1"), ["del 0 k"]);
+    }
 }

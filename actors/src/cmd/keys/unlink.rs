@@ -35,4 +35,12 @@ mod tests {
             ),
         ]);
     }
+
+    #[test]
+    fn events_one_del_per_deleted_key() {
+        use crate::cmd::strings::{events, notifying};
+        let mut h = notifying();
+        h.run(&["MSET", "a", "1", "b", "2"]);
+        assert_eq!(events(&mut h, "UNLINK b nosuch a"), ["del 0 b", "del 0 a"]);
+    }
 }

@@ -1,7 +1,8 @@
 //! DBSIZE | FLUSHDB [ASYNC | SYNC] | FLUSHALL [ASYNC | SYNC] | SWAPDB index1 index2
 //!
 //! Whole-database commands. ASYNC frees nothing later than SYNC does: dropping the tables
-//! happens at once either way.
+//! happens at once either way. No keyspace events, as in Redis; but a WATCHed key that exists
+//! in an emptied or swapped database fails its transaction (`touchAllWatchedKeysInDb`).
 
 use crate::cmd::flags::*;
 use crate::cmd::table::{spec, NO_KEYS};
@@ -67,6 +68,8 @@ fn flush_mode(mut args: Args) -> Result<(), CmdError> {
 
 fn flushdb(ex: &mut Exec, args: Args) -> Result<(), CmdError> {
     flush_mode(args)?;
+    // While the keys are still there: only the existing ones count as changed.
+    ex.ks.touch_watched_in_db(ex.session.db);
     let db = ex.ks.db(ex.session.db);
     let n = db.len() as u64;
     db.clear();
@@ -77,6 +80,9 @@ fn flushdb(ex: &mut Exec, args: Args) -> Result<(), CmdError> {
 
 fn flushall(ex: &mut Exec, args: Args) -> Result<(), CmdError> {
     flush_mode(args)?;
+    for i in 0..ex.ks.dbs.len() {
+        ex.ks.touch_watched_in_db(i);
+    }
     let mut n = 0;
     for db in &mut ex.ks.dbs {
         n += db.len() as u64;
@@ -97,8 +103,73 @@ fn swapdb(ex: &mut Exec, mut args: Args) -> Result<(), CmdError> {
     if a < 0 || a >= n || b < 0 || b >= n {
         return Err(CmdError::DbIndexOutOfRange);
     }
-    ex.ks.dbs.swap(a as usize, b as usize);
+    let (a, b) = (a as usize, b as usize);
+    if a != b {
+        // Redis touches a key watched in either db when it exists before or after the swap:
+        // before, in its own db; after, in what took that db's place.
+        ex.ks.touch_watched_in_db(a);
+        ex.ks.touch_watched_in_db(b);
+        ex.ks.dbs.swap(a, b);
+        ex.ks.touch_watched_in_db(a);
+        ex.ks.touch_watched_in_db(b);
+    }
     ex.ks.dirty += 1;
     ex.out.ok();
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::cmd::strings::{events, notifying, NONE};
+    use crate::cmd::testing::Harness;
+
+    #[test]
+    fn no_key_events() {
+        let mut h = notifying();
+        h.run(&["MSET", "a", "1", "b", "2"]);
+        assert_eq!(events(&mut h, "SWAPDB 0 1"), NONE);
+        assert_eq!(events(&mut h, "FLUSHDB"), NONE);
+        assert_eq!(events(&mut h, "FLUSHALL"), NONE);
+    }
+
+    /// Runs `setup`, WATCHes `key` in `db`, runs `cmd` from db 0, then EXEC: whether the
+    /// transaction was aborted.
+    fn aborted(setup: &[&str], db: &str, key: &str, cmd: &str) -> bool {
+        let mut h = Harness::new();
+        for line in setup {
+            let args: Vec<&str> = line.split(' ').collect();
+            h.run(&args);
+        }
+        h.run(&["SELECT", db]);
+        h.run(&["WATCH", key]);
+        h.run(&["SELECT", "0"]);
+        let args: Vec<&str> = cmd.split(' ').collect();
+        assert_eq!(h.run(&args), "+OK\r\n", "{cmd}");
+        h.run(&["MULTI"]);
+        match h.run(&["EXEC"]).as_str() {
+            "*-1\r\n" => true,
+            "*0\r\n" => false,
+            other => panic!("{other}"),
+        }
+    }
+
+    #[test]
+    fn flushes_fail_watches_on_existing_keys() {
+        assert!(aborted(&["SET k v"], "0", "k", "FLUSHDB"));
+        assert!(!aborted(&["SET a v"], "0", "k", "FLUSHDB"));
+        assert!(!aborted(&["SELECT 1", "SET k v"], "1", "k", "FLUSHDB"));
+        assert!(aborted(&["SELECT 1", "SET k v"], "1", "k", "FLUSHALL"));
+        assert!(aborted(&["SET k v"], "0", "k", "FLUSHALL ASYNC"));
+        assert!(!aborted(&["SELECT 1", "SET a v"], "1", "k", "FLUSHALL"));
+    }
+
+    #[test]
+    fn swapdb_fails_watches_on_keys_existing_before_or_after() {
+        assert!(aborted(&["SET k v"], "0", "k", "SWAPDB 0 1"));
+        assert!(aborted(&["SELECT 1", "SET k v"], "0", "k", "SWAPDB 0 1"));
+        assert!(aborted(&["SET k v"], "1", "k", "SWAPDB 1 0"));
+        assert!(!aborted(&["SET a v"], "0", "k", "SWAPDB 0 1"));
+        assert!(!aborted(&["SET k v"], "0", "k", "SWAPDB 0 0"));
+        assert!(!aborted(&["SET k v"], "0", "k", "SWAPDB 1 2"));
+    }
 }

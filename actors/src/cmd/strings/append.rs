@@ -1,13 +1,15 @@
 //! APPEND key value
 //!
 //! Appends `value` to the string at `key` (creating it when absent) and replies with the new
-//! length.
+//! length. Events: `new` when it creates the key, then `append`.
 
 use super::{check_string_length, write_str};
 use crate::cmd::flags::*;
+use crate::cmd::keys::notify_new;
 use crate::cmd::table::{spec, KEY1};
 use crate::cmd::{Args, CmdError, CommandSpec, Exec};
 use crate::keyspace::value::Value;
+use crate::notify;
 
 pub const SPEC: CommandSpec = spec(
     "append",
@@ -32,6 +34,7 @@ fn append(ex: &mut Exec, mut args: Args) -> Result<(), CmdError> {
             // A new key holds the argument as SET would store it (not forced to `raw`).
             let db = ex.session.db;
             ex.ks.db(db).insert(key, Value::str(value), 0);
+            notify_new(ex, db, key);
             value.len()
         }
         Some(old) => {
@@ -43,6 +46,7 @@ fn append(ex: &mut Exec, mut args: Args) -> Result<(), CmdError> {
             s.data.len()
         }
     };
+    ex.changed(notify::STRING, "append", key);
     ex.ks.dirty += 1;
     ex.out.int(len as i64);
     Ok(())
@@ -67,5 +71,15 @@ mod tests {
         ]);
         assert_eq!(h.run(&["APPEND", "k", ""]), ":3\r\n");
         assert_eq!(h.ks.dirty, 5);
+    }
+
+    #[test]
+    fn events_append() {
+        use crate::cmd::strings::{events, notifying};
+        let mut h = notifying();
+        assert_eq!(events(&mut h, "APPEND k x"), ["new 0 k", "append 0 k"]);
+        assert_eq!(events(&mut h, "APPEND k y"), ["append 0 k"]);
+        // Even an empty value creates the key.
+        assert_eq!(events(&mut h, "APPEND e \"\""), ["new 0 e", "append 0 e"]);
     }
 }

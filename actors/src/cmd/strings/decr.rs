@@ -40,4 +40,12 @@ mod tests {
         ]);
         assert_eq!(h.ks.dirty, 4);
     }
+
+    #[test]
+    fn events_incrby() {
+        use crate::cmd::strings::{events, notifying};
+        let mut h = notifying();
+        assert_eq!(events(&mut h, "DECR n"), ["new 0 n", "incrby 0 n"]);
+        assert_eq!(events(&mut h, "DECR n"), ["incrby 0 n"]);
+    }
 }

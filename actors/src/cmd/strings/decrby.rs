@@ -56,4 +56,12 @@ mod tests {
             ),
         ]);
     }
+
+    #[test]
+    fn events_incrby() {
+        use crate::cmd::strings::{events, notifying, NONE};
+        let mut h = notifying();
+        assert_eq!(events(&mut h, "DECRBY n 5"), ["new 0 n", "incrby 0 n"]);
+        assert_eq!(events(&mut h, "DECRBY n -9223372036854775808"), NONE);
+    }
 }

@@ -1,11 +1,12 @@
 //! GETDEL key
 //!
-//! Replies with the value of `key` (nil when absent) and deletes it.
+//! Replies with the value of `key` (nil when absent) and deletes it: a `del` event.
 
 use super::read_str;
 use crate::cmd::flags::*;
 use crate::cmd::table::{spec, KEY1};
 use crate::cmd::{Args, CmdError, CommandSpec, Exec};
+use crate::notify;
 
 pub const SPEC: CommandSpec = spec(
     "getdel",
@@ -27,6 +28,7 @@ fn getdel(ex: &mut Exec, mut args: Args) -> Result<(), CmdError> {
     ex.out.bulk(&old);
     let db = ex.session.db;
     ex.ks.db(db).remove(key);
+    ex.changed(notify::GENERIC, "del", key);
     ex.ks.dirty += 1;
     Ok(())
 }
@@ -46,5 +48,14 @@ mod tests {
             ("EXISTS k", ":0\r\n"),
         ]);
         assert_eq!(h.ks.dirty, 2);
+    }
+
+    #[test]
+    fn events_del() {
+        use crate::cmd::strings::{events, notifying, NONE};
+        let mut h = notifying();
+        h.run(&["SET", "k", "v"]);
+        assert_eq!(events(&mut h, "GETDEL k"), ["del 0 k"]);
+        assert_eq!(events(&mut h, "GETDEL k"), NONE);
     }
 }

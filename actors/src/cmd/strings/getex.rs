@@ -2,13 +2,15 @@
 //!     PXAT unix-time-milliseconds | PERSIST]
 //!
 //! Replies with the value of `key` like GET, and sets or removes its time to live. An EXAT or
-//! PXAT time already past deletes the key (after replying with its value).
+//! PXAT time already past deletes the key (after replying with its value). Events: `expire`,
+//! `del` for a past time, `persist` when PERSIST removed a time to live.
 
 use super::set::{parse_expire_opt, ExpireOpt};
 use crate::cmd::flags::*;
 use crate::cmd::table::{spec, KEY1};
 use crate::cmd::{Args, CmdError, CommandSpec, Exec};
 use crate::keyspace::value::Value;
+use crate::notify;
 
 pub const SPEC: CommandSpec = spec(
     "getex",
@@ -46,14 +48,17 @@ fn getex(ex: &mut Exec, mut args: Args) -> Result<(), CmdError> {
     match deadline {
         Some(at) if expire.is_absolute() && at <= ex.now => {
             d.remove(key);
+            ex.changed(notify::GENERIC, "del", key);
             ex.ks.dirty += 1;
         }
         Some(at) => {
             d.set_expire(key, at);
+            ex.changed(notify::GENERIC, "expire", key);
             ex.ks.dirty += 1;
         }
         None if expire == ExpireOpt::Persist && d.get(key).is_some_and(|e| e.expire_at != 0) => {
             d.set_expire(key, 0);
+            ex.changed(notify::GENERIC, "persist", key);
             ex.ks.dirty += 1;
         }
         None => {}
@@ -105,5 +110,23 @@ mod tests {
         assert_eq!(h.ks.dirty, 1 + 6);
         let mut h = Harness::new().resp3();
         h.check(&[("GETEX k PERSIST", "_\r\n")]);
+    }
+
+    #[test]
+    fn events_expire_persist_del() {
+        use crate::cmd::strings::{events, notifying, NONE};
+        let mut h = notifying();
+        h.run(&["SET", "k", "v"]);
+        assert_eq!(events(&mut h, "GETEX k"), NONE);
+        assert_eq!(events(&mut h, "GETEX k PERSIST"), NONE);
+        assert_eq!(events(&mut h, "GETEX k EX 100"), ["expire 0 k"]);
+        assert_eq!(
+            events(&mut h, "GETEX k PXAT 99999999999999"),
+            ["expire 0 k"]
+        );
+        assert_eq!(events(&mut h, "GETEX k PERSIST"), ["persist 0 k"]);
+        assert_eq!(events(&mut h, "GETEX k EX 0"), NONE);
+        assert_eq!(events(&mut h, "GETEX k EXAT 1"), ["del 0 k"]);
+        assert_eq!(events(&mut h, "GETEX k EX 10"), NONE);
     }
 }

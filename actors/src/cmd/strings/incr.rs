@@ -59,4 +59,16 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn events_incrby() {
+        use crate::cmd::strings::{events, notifying, NONE};
+        let mut h = notifying();
+        assert_eq!(events(&mut h, "INCR n"), ["new 0 n", "incrby 0 n"]);
+        assert_eq!(events(&mut h, "INCR n"), ["incrby 0 n"]);
+        h.run(&["SET", "s", "abc"]);
+        assert_eq!(events(&mut h, "INCR s"), NONE);
+        h.run(&["SET", "max", "9223372036854775807"]);
+        assert_eq!(events(&mut h, "INCR max"), NONE);
+    }
 }

@@ -59,4 +59,13 @@ mod tests {
             ),
         ]);
     }
+
+    #[test]
+    fn events_incrby() {
+        use crate::cmd::strings::{events, notifying, NONE};
+        let mut h = notifying();
+        assert_eq!(events(&mut h, "INCRBY n 5"), ["new 0 n", "incrby 0 n"]);
+        assert_eq!(events(&mut h, "INCRBY n x"), NONE);
+        assert_eq!(events(&mut h, "INCRBY n 9223372036854775807"), NONE);
+    }
 }

@@ -3,13 +3,16 @@
 //! Adds the floating point `increment` to the number stored at `key` (0 when absent), in
 //! `long double` precision as Redis does, stores the sum in Redis's human-friendly form (17
 //! decimals, trailing zeros dropped) keeping any time to live, and replies with that text.
+//! Events: `new` when it creates the key, then `incrbyfloat`.
 
 use super::longdouble::LongDouble;
 use super::write_str;
 use crate::cmd::flags::*;
+use crate::cmd::keys::notify_new;
 use crate::cmd::table::{spec, KEY1};
 use crate::cmd::{Args, CmdError, CommandSpec, Exec};
 use crate::keyspace::value::{StrValue, Value};
+use crate::notify;
 
 pub const SPEC: CommandSpec = spec(
     "incrbyfloat",
@@ -26,9 +29,11 @@ fn incrbyfloat(ex: &mut Exec, mut args: Args) -> Result<(), CmdError> {
     let key = args.required()?;
     let incr = args.required()?;
     let current = match write_str(ex, key)? {
-        None => LongDouble::Zero { neg: false },
-        Some(s) => LongDouble::parse(&s.data).ok_or(CmdError::NotFloat)?,
+        None => None,
+        Some(s) => Some(LongDouble::parse(&s.data).ok_or(CmdError::NotFloat)?),
     };
+    let created = current.is_none();
+    let current = current.unwrap_or(LongDouble::Zero { neg: false });
     let incr = LongDouble::parse(incr).ok_or(CmdError::NotFloat)?;
     let sum = current.plus(incr);
     if !sum.is_finite() {
@@ -41,6 +46,10 @@ fn incrbyfloat(ex: &mut Exec, mut args: Args) -> Result<(), CmdError> {
     ex.ks
         .db(db)
         .set_keep_ttl(key, Value::Str(StrValue::from_float(text.as_bytes())));
+    if created {
+        notify_new(ex, db, key);
+    }
+    ex.changed(notify::STRING, "incrbyfloat", key);
     ex.ks.dirty += 1;
     ex.out.bulk(text.as_bytes());
     Ok(())
@@ -95,5 +104,19 @@ mod tests {
             );
         }
         assert_eq!(h.run(&["GET", "n"]), "$13\r\n17179869185.5\r\n");
+    }
+
+    #[test]
+    fn events_incrbyfloat() {
+        use crate::cmd::strings::{events, notifying, NONE};
+        let mut h = notifying();
+        assert_eq!(
+            events(&mut h, "INCRBYFLOAT f 1.5"),
+            ["new 0 f", "incrbyfloat 0 f"]
+        );
+        assert_eq!(events(&mut h, "INCRBYFLOAT f 1"), ["incrbyfloat 0 f"]);
+        assert_eq!(events(&mut h, "INCRBYFLOAT f abc"), NONE);
+        assert_eq!(events(&mut h, "INCRBYFLOAT f inf"), NONE);
+        assert_eq!(events(&mut h, "INCRBYFLOAT g abc"), NONE);
     }
 }

@@ -48,8 +48,10 @@ pub static COMMANDS: &[super::CommandSpec] = &[
     strlen::SPEC,
 ];
 
+use super::keys::notify_new;
 use super::{CmdError, Exec};
 use crate::keyspace::value::{parse_i64_strict, StrValue, Value};
+use crate::notify;
 
 /// The string under `key` for reading: `Ok(None)` when absent, WRONGTYPE for other types.
 /// Counts a keyspace hit or miss, as Redis's `lookupKeyRead`.
@@ -78,17 +80,22 @@ pub fn write_str<'e>(ex: &'e mut Exec, key: &[u8]) -> Result<Option<&'e mut StrV
 }
 
 /// INCR, DECR, INCRBY and DECRBY: adds `by` to the integer at `key` (0 when absent), keeping
-/// any time to live, and replies with the new value.
+/// any time to live, and replies with the new value. Events: `new` when it creates the key,
+/// then `incrby`.
 pub fn incr_by(ex: &mut Exec, key: &[u8], by: i64) -> Result<(), CmdError> {
     let old = match write_str(ex, key)? {
-        None => 0,
-        Some(s) => parse_i64_strict(&s.data).ok_or(CmdError::NotInteger)?,
+        None => None,
+        Some(s) => Some(parse_i64_strict(&s.data).ok_or(CmdError::NotInteger)?),
     };
-    let new = old.checked_add(by).ok_or(CmdError::Overflow)?;
+    let new = old.unwrap_or(0).checked_add(by).ok_or(CmdError::Overflow)?;
     let db = ex.session.db;
     ex.ks
         .db(db)
         .set_keep_ttl(key, Value::Str(StrValue::from_i64(new)));
+    if old.is_none() {
+        notify_new(ex, db, key);
+    }
+    ex.changed(notify::STRING, "incrby", key);
     ex.ks.dirty += 1;
     ex.out.int(new);
     Ok(())
@@ -116,3 +123,36 @@ pub fn server_with(
     let log = slog::Logger::root(slog::Discard, slog::o!());
     Arc::new(crate::server::ServerContext::new(Arc::new(cfg), log, || 0))
 }
+
+/// For keyspace event tests: a harness that queues events of every class.
+#[cfg(test)]
+pub fn notifying() -> crate::cmd::testing::Harness {
+    let mut h = crate::cmd::testing::Harness::new();
+    // Every class but key misses, which reads of absent keys would add everywhere.
+    h.ks.notify_flags = u32::MAX & !crate::notify::KEY_MISS;
+    h
+}
+
+/// For keyspace event tests: runs `line` (split on spaces, `""` for an empty argument) and
+/// returns the events it queued, each as `event db key`.
+#[cfg(test)]
+pub fn events(h: &mut crate::cmd::testing::Harness, line: &str) -> Vec<String> {
+    h.ks.events.clear();
+    let args: Vec<&str> = line
+        .split(' ')
+        .map(|a| if a == "\"\"" { "" } else { a })
+        .collect();
+    let reply = h.run(&args);
+    assert!(
+        !reply.starts_with("-ERR unknown") && !reply.starts_with("-ERR wrong number"),
+        "{line}: {reply}"
+    );
+    h.ks.events
+        .drain(..)
+        .map(|e| format!("{} {} {}", e.event, e.db, String::from_utf8_lossy(&e.key)))
+        .collect()
+}
+
+/// No events, for comparing with [`events`].
+#[cfg(test)]
+pub const NONE: [&str; 0] = [];

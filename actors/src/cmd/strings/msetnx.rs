@@ -1,6 +1,7 @@
 //! MSETNX key value [key value ...]
 //!
-//! Stores every pair only if none of the keys exists: 1 when it stored, 0 otherwise.
+//! Stores every pair only if none of the keys exists: 1 when it stored (with MSET's events),
+//! 0 otherwise.
 
 use super::mset::store_pairs;
 use crate::cmd::flags::*;
@@ -56,5 +57,16 @@ mod tests {
             ("MSETNX x 1 x 2", ":1\r\n"),
             ("GET x", "$1\r\n2\r\n"),
         ]);
+    }
+
+    #[test]
+    fn events_only_when_stored() {
+        use crate::cmd::strings::{events, notifying, NONE};
+        let mut h = notifying();
+        assert_eq!(
+            events(&mut h, "MSETNX a 1 b 2"),
+            ["new 0 a", "set 0 a", "new 0 b", "set 0 b"]
+        );
+        assert_eq!(events(&mut h, "MSETNX c 1 a 2"), NONE);
     }
 }

@@ -60,4 +60,15 @@ mod tests {
         let pttl = h.run(&["PTTL", "k"]);
         assert!(pttl.starts_with(":99") || pttl == ":100000\r\n", "{pttl}");
     }
+
+    #[test]
+    fn events_set_then_expire() {
+        use crate::cmd::strings::{events, notifying, NONE};
+        let mut h = notifying();
+        assert_eq!(
+            events(&mut h, "PSETEX k 10000 v"),
+            ["new 0 k", "set 0 k", "expire 0 k"]
+        );
+        assert_eq!(events(&mut h, "PSETEX k -1 v"), NONE);
+    }
 }

@@ -5,9 +5,11 @@
 //! with the old value instead of OK; the expiry options set or keep a time to live.
 
 use crate::cmd::flags::*;
+use crate::cmd::keys::notify_new;
 use crate::cmd::table::{spec, KEY1};
 use crate::cmd::{Args, CmdError, CommandSpec, Exec};
 use crate::keyspace::value::{parse_i64_strict, Value};
+use crate::notify;
 
 pub const SPEC: CommandSpec = spec(
     "set",
@@ -115,7 +117,8 @@ pub struct SetOpts<'a> {
 }
 
 /// Redis's `setGenericCommand`. Returns whether the value was stored. With `get`, the old
-/// value has already been written as the reply (also when nothing was stored).
+/// value has already been written as the reply (also when nothing was stored). Events when it
+/// stores: `new` for a new key, `set`, then `expire` when a time option was given.
 pub fn set_generic(
     ex: &mut Exec,
     key: &[u8],
@@ -151,6 +154,14 @@ pub fn set_generic(
         _ => d.insert(key, Value::str(value), deadline.unwrap_or(0)),
     }
     ex.ks.dirty += 1;
+    if !found {
+        notify_new(ex, db, key);
+    }
+    ex.changed(notify::STRING, "set", key);
+    if deadline.is_some() {
+        // setExpire does not signal: the `set` above already did.
+        ex.ks.notify(notify::GENERIC, "expire", db, key);
+    }
     Ok(true)
 }
 
@@ -274,5 +285,43 @@ mod tests {
             ("SET k v GET", "_\r\n"),
             ("SET k w GET", "$1\r\nv\r\n"),
         ]);
+    }
+
+    #[test]
+    fn events_match_redis() {
+        use crate::cmd::strings::{events, notifying, NONE};
+        use crate::notify;
+        let mut h = notifying();
+        assert_eq!(events(&mut h, "SET k v"), ["new 0 k", "set 0 k"]);
+        assert_eq!(events(&mut h, "SET k v EX 10"), ["set 0 k", "expire 0 k"]);
+        assert_eq!(
+            events(&mut h, "SET k v PXAT 99999999999999"),
+            ["set 0 k", "expire 0 k"]
+        );
+        assert_eq!(events(&mut h, "SET k v KEEPTTL"), ["set 0 k"]);
+        assert_eq!(events(&mut h, "SET k v NX"), NONE);
+        assert_eq!(events(&mut h, "SET k v NX GET"), NONE);
+        assert_eq!(events(&mut h, "SET x v XX"), NONE);
+        assert_eq!(events(&mut h, "SET k v EX 0"), NONE);
+        assert_eq!(events(&mut h, "SET x v GET"), ["new 0 x", "set 0 x"]);
+        assert_eq!(events(&mut h, "SET x w XX GET"), ["set 0 x"]);
+        // A time already past still stores, announces the expiry, and expires later.
+        assert_eq!(
+            events(&mut h, "SET e v PXAT 1"),
+            ["new 0 e", "set 0 e", "expire 0 e"]
+        );
+        assert_eq!(
+            events(&mut h, "SET e w"),
+            ["expired 0 e", "new 0 e", "set 0 e"]
+        );
+        h.run(&["SELECT", "3"]);
+        assert_eq!(events(&mut h, "SET k v"), ["new 3 k", "set 3 k"]);
+        // Only the enabled classes are queued.
+        h.ks.notify_flags = notify::STRING;
+        assert_eq!(events(&mut h, "SET k v EX 10"), ["set 3 k"]);
+        h.ks.notify_flags = notify::GENERIC;
+        assert_eq!(events(&mut h, "SET k v EX 10"), ["expire 3 k"]);
+        h.ks.notify_flags = 0;
+        assert_eq!(events(&mut h, "SET k v EX 10"), NONE);
     }
 }

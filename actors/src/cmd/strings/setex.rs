@@ -67,4 +67,16 @@ mod tests {
             ),
         ]);
     }
+
+    #[test]
+    fn events_set_then_expire() {
+        use crate::cmd::strings::{events, notifying, NONE};
+        let mut h = notifying();
+        assert_eq!(
+            events(&mut h, "SETEX k 10 v"),
+            ["new 0 k", "set 0 k", "expire 0 k"]
+        );
+        assert_eq!(events(&mut h, "SETEX k 10 w"), ["set 0 k", "expire 0 k"]);
+        assert_eq!(events(&mut h, "SETEX k 0 w"), NONE);
+    }
 }

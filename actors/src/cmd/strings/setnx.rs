@@ -51,4 +51,12 @@ mod tests {
             ),
         ]);
     }
+
+    #[test]
+    fn events_only_when_stored() {
+        use crate::cmd::strings::{events, notifying, NONE};
+        let mut h = notifying();
+        assert_eq!(events(&mut h, "SETNX k a"), ["new 0 k", "set 0 k"]);
+        assert_eq!(events(&mut h, "SETNX k b"), NONE);
+    }
 }

@@ -1,13 +1,16 @@
 //! SETRANGE key offset value
 //!
 //! Overwrites the string at `key` from byte `offset` with `value`, zero-padding as needed
-//! (creating the key when absent), and replies with the new length.
+//! (creating the key when absent), and replies with the new length. Events: `new` when it
+//! creates the key, then `setrange`; none when `value` is empty.
 
 use super::{check_string_length, write_str};
 use crate::cmd::flags::*;
+use crate::cmd::keys::notify_new;
 use crate::cmd::table::{spec, KEY1};
 use crate::cmd::{Args, CmdError, CommandSpec, Exec};
 use crate::keyspace::value::{parse_i64_strict, StrValue, Value};
+use crate::notify;
 
 pub const SPEC: CommandSpec = spec(
     "setrange",
@@ -36,14 +39,12 @@ fn setrange(ex: &mut Exec, mut args: Args) -> Result<(), CmdError> {
     }
     check_string_length(ex, offset.saturating_add(value.len() as u64))?;
     let offset = offset as usize;
-    let s = match old_len {
-        Some(_) => write_str(ex, key)?.expect("checked above"),
-        None => {
-            let db = ex.session.db;
-            ex.ks.db(db).insert(key, Value::Str(StrValue::default()), 0);
-            write_str(ex, key)?.expect("just inserted")
-        }
-    };
+    if old_len.is_none() {
+        let db = ex.session.db;
+        ex.ks.db(db).insert(key, Value::Str(StrValue::default()), 0);
+        notify_new(ex, db, key);
+    }
+    let s = write_str(ex, key)?.expect("exists: found or just inserted");
     let end = offset + value.len();
     if s.data.len() < end {
         s.data.resize(end, 0);
@@ -51,6 +52,7 @@ fn setrange(ex: &mut Exec, mut args: Args) -> Result<(), CmdError> {
     s.data[offset..end].copy_from_slice(value);
     s.raw = true;
     let len = s.data.len();
+    ex.changed(notify::STRING, "setrange", key);
     ex.ks.dirty += 1;
     ex.out.int(len as i64);
     Ok(())
@@ -110,5 +112,19 @@ mod tests {
             ),
             ("STRLEN k", ":10\r\n"),
         ]);
+    }
+
+    #[test]
+    fn events_setrange() {
+        use crate::cmd::strings::{events, notifying, NONE};
+        let mut h = notifying();
+        assert_eq!(events(&mut h, "SETRANGE k 0 \"\""), NONE);
+        assert_eq!(
+            events(&mut h, "SETRANGE k 2 x"),
+            ["new 0 k", "setrange 0 k"]
+        );
+        assert_eq!(events(&mut h, "SETRANGE k 0 y"), ["setrange 0 k"]);
+        assert_eq!(events(&mut h, "SETRANGE k 1 \"\""), NONE);
+        assert_eq!(events(&mut h, "SETRANGE k -1 x"), NONE);
     }
 }
