@@ -3,15 +3,21 @@
 # per test and pipeline depth, throughput and server CPU time per operation for both, and the
 # ratios (redactor / redis: throughput higher is better, CPU per op lower is better).
 #
-#   bench/compare.sh                      # set,get,incr,lpush; -c 50; -P 1 and -P 16
+#   bench/compare.sh                      # set,get,incr,lpush,lpop,sadd,hset,zadd,lrange_100;
+#                                         # -c 50; -P 1 and -P 16
 #   TESTS=set,get REQUESTS=500000 ROUNDS=5 bench/compare.sh   (median of ROUNDS runs each)
+#
+# TESTS are redis-benchmark's test names (-t; `redis-benchmark --help`). lpop/rpop run on a list
+# filled beforehand with REQUESTS elements; lrange_N runs `LRANGE mylist 0 N-1` as a custom
+# command on such a list: the fill is not measured (redis-benchmark's own lrange tests would
+# count their LPUSH phase in the server CPU time).
 #
 # Builds redactor-server in release mode first. Servers bind 127.0.0.1 on free ports and are
 # killed by pid on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-TESTS=${TESTS:-set,get,incr,lpush}
+TESTS=${TESTS:-set,get,incr,lpush,lpop,sadd,hset,zadd,lrange_100}
 REQUESTS=${REQUESTS:-300000}
 CLIENTS=${CLIENTS:-50}
 PIPELINES=${PIPELINES:-"1 16"}
@@ -61,13 +67,26 @@ start() { # name binary -> sets PORT_<name> PID_<name>
 start redis redis-server
 start redactor "$REDACTOR"
 
+# Fills mylist (the key of redis-benchmark's list tests) with REQUESTS elements.
+fill_list() { # port
+  redis-benchmark -p "$1" -t lpush -n "$REQUESTS" -c "$CLIENTS" -P 16 -q >/dev/null 2>&1 || true
+}
+
 run() { # name test pipeline -> "ops_per_sec ns_per_op"
   local port_var="PORT_$1" pid_var="PID_$1"
   local port=${!port_var} pid=${!pid_var}
   redis-cli -p "$port" flushall >/dev/null
+  local what=(-t "$2")
+  case "$2" in
+    lpop | rpop) fill_list "$port" ;;
+    lrange_*)
+      fill_list "$port"
+      what=(LRANGE mylist 0 $((${2#lrange_} - 1)))
+      ;;
+  esac
   local before; before=$(cpu_ns "$pid")
   local csv
-  csv=$(redis-benchmark -p "$port" -t "$2" -n "$REQUESTS" -c "$CLIENTS" -P "$3" -q --csv 2>/dev/null | tail -n 1 || true)
+  csv=$(redis-benchmark -p "$port" -n "$REQUESTS" -c "$CLIENTS" -P "$3" -q --csv "${what[@]}" 2>/dev/null | tail -n 1 || true)
   local after; after=$(cpu_ns "$pid")
   local ops
   ops=$(echo "$csv" | awk -F'","' '{gsub(/"/,"",$2); print $2}')
@@ -82,7 +101,7 @@ best_of() {
   for _ in $(seq "$ROUNDS"); do run "$@"; done | sort -n -k2 | awk '{a[NR]=$0} END {print a[int((NR+1)/2)]}'
 }
 
-printf '%-8s %3s | %12s %8s | %12s %8s | %8s %8s\n' test P redis_ops/s ns/op redactor_ops/s ns/op tput_x cpu_x
+printf '%-10s %3s | %12s %8s | %12s %8s | %8s %8s\n' test P redis_ops/s ns/op redactor_ops/s ns/op tput_x cpu_x
 IFS=',' read -ra tests <<<"$TESTS"
 for t in "${tests[@]}"; do
   for p in $PIPELINES; do
@@ -90,7 +109,7 @@ for t in "${tests[@]}"; do
     read -r dops dns < <(best_of redactor "$t" "$p")
     tput=$(awk -v a="$dops" -v b="$rops" 'BEGIN{ if (b>0) printf "%.2f", a/b; else print "n/a"}')
     cpux=$(awk -v a="$dns" -v b="$rns" 'BEGIN{ if (b>0) printf "%.2f", a/b; else print "n/a"}')
-    printf '%-8s %3s | %12s %8s | %12s %8s | %8s %8s\n' "$t" "$p" "$rops" "$rns" "$dops" "$dns" "$tput" "$cpux"
+    printf '%-10s %3s | %12s %8s | %12s %8s | %8s %8s\n' "$t" "$p" "$rops" "$rns" "$dops" "$dns" "$tput" "$cpux"
   done
 done
 echo "(server CPU per op: scheduler time of all server threads / requests; a test the server does not know reports 0 ops/s)"

@@ -35,6 +35,22 @@
 //! * `@raw-noreply BYTES`: sends the bytes without reading.
 //! * `@raw-repeat N BYTES`: sends the bytes N times over, without reading.
 //! * `@read [N]`: reads one (or N) more replies (or the close) and compares.
+//! * `@send CMD ...`: sends the command (substituted like a command) on the
+//!   current connection without reading its reply (a blocking BLPOP ...);
+//!   `@recv [N]` (same as `@read [N]`) reads it later.
+//! * `@drain`: sends PING on the current connection and reads every frame up
+//!   to its pong (`+PONG`, or `pong` in RESP2 subscriber mode); the whole
+//!   sequence is compared: the messages a subscriber has received so far,
+//!   and nothing else.
+//! * `@wait-blocked N`: waits (bounded) until the server reports
+//!   `blocked_clients:N` in `INFO clients`, asked on a private control
+//!   connection: orders a blocked `@send` before what must wake it.
+//! * `@wait-for "REPLY" CMD ...`: repeats the command on the current
+//!   connection (bounded) until its reply is exactly REPLY (quoted, with
+//!   escapes): waits for what the server does asynchronously, such as
+//!   forgetting a closed connection's subscriptions.
+//! * `@repeat N LINE`: the line (a command with its modifiers, `@send`, ...)
+//!   N times, with `{i}` replaced by 0, 1, ... N-1 (big hashes, sets ...).
 //! * `@eof`: both servers must close the current connection (after a QUIT or
 //!   a protocol error).
 //! * `@sleep MS`: waits (for expiry).
@@ -58,6 +74,15 @@ const BASE_ARGS: &[&str] = &["--save", "", "--appendonly", "no"];
 const MAX_REPORTED: usize = 25;
 /// Consecutive read timeouts from redactor-server before a script gives up.
 const MAX_TIMEOUTS: usize = 3;
+/// How long `@wait-blocked` waits for the count (and `@wait-for` for its
+/// reply).
+const WAIT_BLOCKED_TIMEOUT: Duration = Duration::from_secs(3);
+/// ... and after one of them has failed.
+const WAIT_BLOCKED_RETRY: Duration = Duration::from_millis(300);
+/// Name of the connection `@wait-blocked` asks on (not nameable in scripts).
+const CONTROL: &str = "\0control";
+/// At most this many frames before the pong of a `@drain`.
+const MAX_DRAINED: usize = 10_000;
 
 #[derive(Clone, Debug, Default)]
 struct Mods {
@@ -78,7 +103,11 @@ enum Action {
     NewConn,
     Conn(String),
     Raw(Vec<u8>, bool),
+    Send(Vec<Vec<u8>>),
     Read(usize),
+    Drain,
+    WaitBlocked(i64),
+    WaitFor(Vec<u8>, Vec<Vec<u8>>),
     Eof,
     Sleep(u64),
 }
@@ -113,94 +142,32 @@ fn parse_script(name: &str) -> Script {
             continue;
         }
         let bad = |why: &str| -> ! { panic!("{name}:{line}: {why}: {t}") };
-        let split = |s: &str| -> Vec<Vec<u8>> {
-            match split_args(s) {
-                Some(a) if !a.is_empty() => a,
-                Some(_) => bad("empty command"),
-                None => bad("unbalanced quotes"),
+        let (word, rest) = split_word(t);
+        if word == "@server-args" {
+            if !steps.is_empty() {
+                bad("@server-args must come before the first step");
             }
-        };
-        let (word, rest) = match t.split_once(char::is_whitespace) {
-            Some((w, r)) => (w, r.trim_start()),
-            None => (t, ""),
-        };
-        let action = if !word.starts_with('@') {
-            Action::Cmd(Mods::default(), split(t))
-        } else {
-            match word {
-                "@server-args" => {
-                    if !steps.is_empty() {
-                        bad("@server-args must come before the first step");
-                    }
-                    server_args.extend(
-                        split(rest)
-                            .into_iter()
-                            .map(|a| String::from_utf8(a).expect("utf-8 server arg")),
-                    );
-                    continue;
-                }
-                "@newconn" => Action::NewConn,
-                "@conn" if !rest.is_empty() => Action::Conn(rest.to_string()),
-                "@raw" => Action::Raw(unescape(rest), true),
-                "@raw-noreply" => Action::Raw(unescape(rest), false),
-                "@raw-repeat" => {
-                    let (n, bytes) = rest
-                        .split_once(' ')
-                        .unwrap_or_else(|| bad("@raw-repeat N BYTES"));
-                    let n: usize = n.parse().unwrap_or_else(|_| bad("bad @raw-repeat N"));
-                    Action::Raw(unescape(bytes).repeat(n), false)
-                }
-                "@read" if rest.is_empty() => Action::Read(1),
-                "@read" => Action::Read(rest.parse().unwrap_or_else(|_| bad("bad @read N"))),
-                "@eof" => Action::Eof,
-                "@sleep" => Action::Sleep(rest.parse().unwrap_or_else(|_| bad("bad @sleep"))),
-                "@resp3" => Action::Cmd(
-                    Mods {
-                        noints: true,
-                        ..Mods::default()
-                    },
-                    vec![b"HELLO".to_vec(), b"3".to_vec()],
-                ),
-                "@set" => {
-                    let (var, cmd) = rest
-                        .split_once(char::is_whitespace)
-                        .unwrap_or_else(|| bad("@set NAME CMD ..."));
-                    Action::Set(var.to_string(), split(cmd))
-                }
-                _ => {
-                    // Modifiers, then a command.
-                    let mut mods = Mods::default();
-                    let mut cur = t;
-                    while cur.starts_with('@') {
-                        let (w, r) = cur
-                            .split_once(char::is_whitespace)
-                            .unwrap_or_else(|| bad("modifier without a command"));
-                        let r = r.trim_start();
-                        match w {
-                            "@sorted" => mods.sorted = true,
-                            "@sorted-pairs" => mods.sorted_pairs = true,
-                            "@sorted-deep" => mods.sorted_deep = true,
-                            "@noints" => mods.noints = true,
-                            "@shape" => mods.shape = true,
-                            "@skip-reply" => mods.skip = true,
-                            "@scan-all" => mods.scan_all = true,
-                            "@approx" => {
-                                let (n, r2) = r
-                                    .split_once(char::is_whitespace)
-                                    .unwrap_or_else(|| bad("@approx N CMD"));
-                                mods.approx =
-                                    Some(n.parse().unwrap_or_else(|_| bad("bad @approx N")));
-                                cur = r2.trim_start();
-                                continue;
-                            }
-                            _ => bad("unknown directive"),
-                        }
-                        cur = r;
-                    }
-                    Action::Cmd(mods, split(cur))
-                }
+            server_args.extend(
+                split_cmd(rest)
+                    .unwrap_or_else(|why| bad(&why))
+                    .into_iter()
+                    .map(|a| String::from_utf8(a).expect("utf-8 server arg")),
+            );
+            continue;
+        }
+        if word == "@repeat" {
+            let (n, line_text) = rest
+                .split_once(char::is_whitespace)
+                .unwrap_or_else(|| bad("@repeat N LINE"));
+            let n: usize = n.parse().unwrap_or_else(|_| bad("bad @repeat N"));
+            for i in 0..n {
+                let text = line_text.trim_start().replace("{i}", &i.to_string());
+                let action = parse_line(&text).unwrap_or_else(|why| bad(&why));
+                steps.push(Step { line, text, action });
             }
-        };
+            continue;
+        }
+        let action = parse_line(t).unwrap_or_else(|why| bad(&why));
         steps.push(Step {
             line,
             text: t.to_string(),
@@ -214,12 +181,114 @@ fn parse_script(name: &str) -> Script {
     }
 }
 
+/// The first word of a line and the rest (trimmed).
+fn split_word(t: &str) -> (&str, &str) {
+    match t.split_once(char::is_whitespace) {
+        Some((w, r)) => (w, r.trim_start()),
+        None => (t, ""),
+    }
+}
+
+fn split_cmd(s: &str) -> Result<Vec<Vec<u8>>, String> {
+    match split_args(s) {
+        Some(a) if !a.is_empty() => Ok(a),
+        Some(_) => Err("empty command".into()),
+        None => Err("unbalanced quotes".into()),
+    }
+}
+
+/// One script line (not `@server-args` / `@repeat`) as an action.
+fn parse_line(t: &str) -> Result<Action, String> {
+    let (word, rest) = split_word(t);
+    if !word.starts_with('@') {
+        return Ok(Action::Cmd(Mods::default(), split_cmd(t)?));
+    }
+    let count = |what: &str| -> Result<usize, String> {
+        if rest.is_empty() {
+            Ok(1)
+        } else {
+            rest.parse().map_err(|_| format!("bad {what} N"))
+        }
+    };
+    Ok(match word {
+        "@newconn" => Action::NewConn,
+        "@conn" if !rest.is_empty() => Action::Conn(rest.to_string()),
+        "@raw" => Action::Raw(unescape(rest), true),
+        "@raw-noreply" => Action::Raw(unescape(rest), false),
+        "@raw-repeat" => {
+            let (n, bytes) = rest.split_once(' ').ok_or("@raw-repeat N BYTES")?;
+            let n: usize = n.parse().map_err(|_| "bad @raw-repeat N")?;
+            Action::Raw(unescape(bytes).repeat(n), false)
+        }
+        "@send" => Action::Send(split_cmd(rest)?),
+        "@read" => Action::Read(count("@read")?),
+        "@recv" => Action::Read(count("@recv")?),
+        "@wait-blocked" => Action::WaitBlocked(rest.parse().map_err(|_| "bad @wait-blocked N")?),
+        "@drain" if rest.is_empty() => Action::Drain,
+        "@wait-for" => {
+            let mut args = split_cmd(rest)?;
+            if args.len() < 2 {
+                return Err("@wait-for \"REPLY\" CMD ...".into());
+            }
+            let want = args.remove(0);
+            Action::WaitFor(want, args)
+        }
+        "@eof" => Action::Eof,
+        "@sleep" => Action::Sleep(rest.parse().map_err(|_| "bad @sleep")?),
+        "@resp3" => Action::Cmd(
+            Mods {
+                noints: true,
+                ..Mods::default()
+            },
+            vec![b"HELLO".to_vec(), b"3".to_vec()],
+        ),
+        "@set" => {
+            let (var, cmd) = rest
+                .split_once(char::is_whitespace)
+                .ok_or("@set NAME CMD ...")?;
+            Action::Set(var.to_string(), split_cmd(cmd)?)
+        }
+        _ => {
+            // Modifiers, then a command.
+            let mut mods = Mods::default();
+            let mut cur = t;
+            while cur.starts_with('@') {
+                let (w, r) = cur
+                    .split_once(char::is_whitespace)
+                    .ok_or("modifier without a command")?;
+                let r = r.trim_start();
+                match w {
+                    "@sorted" => mods.sorted = true,
+                    "@sorted-pairs" => mods.sorted_pairs = true,
+                    "@sorted-deep" => mods.sorted_deep = true,
+                    "@noints" => mods.noints = true,
+                    "@shape" => mods.shape = true,
+                    "@skip-reply" => mods.skip = true,
+                    "@scan-all" => mods.scan_all = true,
+                    "@approx" => {
+                        let (n, r2) = r.split_once(char::is_whitespace).ok_or("@approx N CMD")?;
+                        mods.approx = Some(n.parse().map_err(|_| "bad @approx N")?);
+                        cur = r2.trim_start();
+                        continue;
+                    }
+                    _ => return Err("unknown directive".into()),
+                }
+                cur = r;
+            }
+            Action::Cmd(mods, split_cmd(cur)?)
+        }
+    })
+}
+
 /// One server and its connections.
 struct Side {
     server: Server,
     conns: HashMap<String, Client>,
     current: String,
     vars: HashMap<String, Vec<u8>>,
+    /// A `@wait-blocked` has failed: later ones wait only briefly (a server
+    /// without blocking commands must not cost the full wait every time).
+    wait_failed: bool,
 }
 
 impl Side {
@@ -232,6 +301,7 @@ impl Side {
             conns,
             current: "main".into(),
             vars: HashMap::new(),
+            wait_failed: false,
         }
     }
 
@@ -282,14 +352,118 @@ impl Side {
     }
 
     fn command(&mut self, args: &[Vec<u8>]) -> Outcome {
+        match self.send(args) {
+            Ok(()) => self.read(),
+            Err(o) => o,
+        }
+    }
+
+    /// Sends a command (substituted) on the current connection, no reading.
+    fn send(&mut self, args: &[Vec<u8>]) -> Result<(), Outcome> {
         let args = self.substitute(args);
         let refs: Vec<&[u8]> = args.iter().map(|a| a.as_slice()).collect();
-        match self.conn() {
-            Ok(c) => {
-                c.send(&refs);
-                c.read_outcome()
+        self.conn()?.send(&refs);
+        Ok(())
+    }
+
+    /// PING, then every frame up to its pong, as one byte string.
+    fn drain(&mut self) -> Outcome {
+        let client = match self.conn() {
+            Ok(c) => c,
+            Err(o) => return o,
+        };
+        client.send(&[b"PING"]);
+        let mut all = Vec::new();
+        for _ in 0..MAX_DRAINED {
+            match client.read_outcome() {
+                Outcome::Reply(raw) => {
+                    let pong = match Frame::parse(&raw) {
+                        Ok(Frame::Line(b'+', s)) => s == b"PONG",
+                        Ok(Frame::Agg(_, Some(items))) => {
+                            items.len() == 2 && items[0].as_bytes() == Some(b"pong")
+                        }
+                        _ => false,
+                    };
+                    all.extend_from_slice(&raw);
+                    if pong {
+                        return Outcome::Reply(all);
+                    }
+                }
+                Outcome::Timeout(partial) => {
+                    all.extend_from_slice(&partial);
+                    return Outcome::Timeout(all);
+                }
+                Outcome::Closed(partial) => {
+                    all.extend_from_slice(&partial);
+                    return Outcome::Closed(all);
+                }
+                other => return other,
             }
-            Err(o) => o,
+        }
+        Outcome::Timeout(all)
+    }
+
+    /// Repeats a command until its reply is `want` (bounded).
+    fn wait_for(&mut self, want: &[u8], args: &[Vec<u8>]) -> Result<(), String> {
+        let deadline = Instant::now() + WAIT_BLOCKED_TIMEOUT;
+        loop {
+            let got = self.command(args);
+            if matches!(&got, Outcome::Reply(raw) if raw == want) {
+                return Ok(());
+            }
+            if Instant::now() >= deadline || !matches!(got, Outcome::Reply(_)) {
+                return Err(format!("last reply {}", got.describe()));
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    /// `blocked_clients` of `INFO clients`, asked on the control connection.
+    fn blocked_clients(&mut self) -> Result<i64, String> {
+        if !self.conns.contains_key(CONTROL) {
+            let c = Client::connect(&self.server.addr()).map_err(|e| e.to_string())?;
+            self.conns.insert(CONTROL.to_string(), c);
+        }
+        let c = self.conns.get_mut(CONTROL).expect("control connection");
+        c.send(&[b"INFO", b"clients"]);
+        let out = c.read_outcome();
+        let Outcome::Reply(raw) = &out else {
+            return Err(out.describe());
+        };
+        let text = Frame::parse(raw)
+            .ok()
+            .and_then(|f| {
+                f.as_bytes()
+                    .map(|b| String::from_utf8_lossy(b).into_owned())
+            })
+            .unwrap_or_default();
+        text.lines()
+            .find_map(|l| l.trim_end().strip_prefix("blocked_clients:"))
+            .and_then(|v| v.parse().ok())
+            .ok_or_else(|| format!("no blocked_clients in INFO clients: {}", out.describe()))
+    }
+
+    /// Waits (bounded) for `blocked_clients:n`; the last answer on failure.
+    fn wait_blocked(&mut self, n: i64) -> Result<(), String> {
+        let wait = if self.wait_failed {
+            WAIT_BLOCKED_RETRY
+        } else {
+            WAIT_BLOCKED_TIMEOUT
+        };
+        let deadline = Instant::now() + wait;
+        loop {
+            let got = self.blocked_clients();
+            if got == Ok(n) {
+                return Ok(());
+            }
+            if Instant::now() >= deadline {
+                self.wait_failed = true;
+                return Err(match got {
+                    Ok(v) => format!("blocked_clients stayed {v}, not {n}"),
+                    Err(e) => e,
+                });
+            }
+            std::thread::sleep(Duration::from_millis(5));
         }
     }
 
@@ -494,6 +668,25 @@ impl Run {
         }
     }
 
+    /// The outcome of a `@wait-...` on both sides.
+    fn check_wait(&mut self, step: &Step, a: Result<(), String>, b: Result<(), String>) {
+        if a.is_ok() && b.is_ok() {
+            return;
+        }
+        let mut msg = format!(
+            "{}:{}: {}\n    redis:    {}\n    redactor: {}",
+            self.script.name,
+            step.line,
+            step.text,
+            a.as_ref().err().map_or("ok", String::as_str),
+            b.as_ref().err().map_or("ok", String::as_str),
+        );
+        if a.is_err() {
+            msg.push_str("\n    (the reference itself failed: the script is wrong)");
+        }
+        self.failures.push(msg);
+    }
+
     fn execute(mut self) {
         let steps = self.script.steps.clone();
         for step in &steps {
@@ -562,6 +755,34 @@ impl Run {
                         let b = self.subject.read();
                         self.check(step, &Mods::default(), a, b);
                     }
+                }
+                Action::Send(args) => {
+                    for side in [&mut self.reference, &mut self.subject] {
+                        if let Err(o) = side.send(args) {
+                            self.failures.push(format!(
+                                "{}:{}: {}: {}",
+                                self.script.name,
+                                step.line,
+                                step.text,
+                                o.describe()
+                            ));
+                        }
+                    }
+                }
+                Action::Drain => {
+                    let a = self.reference.drain();
+                    let b = self.subject.drain();
+                    self.check(step, &Mods::default(), a, b);
+                }
+                Action::WaitBlocked(n) => {
+                    let a = self.reference.wait_blocked(*n);
+                    let b = self.subject.wait_blocked(*n);
+                    self.check_wait(step, a, b);
+                }
+                Action::WaitFor(want, args) => {
+                    let a = self.reference.wait_for(want, args);
+                    let b = self.subject.wait_for(want, args);
+                    self.check_wait(step, a, b);
                 }
                 Action::Read(n) => {
                     for _ in 0..*n {
@@ -635,6 +856,14 @@ const SCRIPTS: &[&str] = &[
     "auth.txt",
     "introspection.txt",
     "types_needed.txt",
+    "lists.txt",
+    "hashes.txt",
+    "sets.txt",
+    "zsets.txt",
+    "transactions.txt",
+    "pubsub.txt",
+    "blocking.txt",
+    "notifications.txt",
 ];
 
 #[test]
@@ -710,7 +939,46 @@ fn script_introspection() {
 }
 
 #[test]
-#[ignore = "needs the list, hash, set and zset types (a later issue)"]
 fn script_types_needed() {
     run_script("types_needed.txt");
+}
+
+#[test]
+fn script_lists() {
+    run_script("lists.txt");
+}
+
+#[test]
+fn script_hashes() {
+    run_script("hashes.txt");
+}
+
+#[test]
+fn script_sets() {
+    run_script("sets.txt");
+}
+
+#[test]
+fn script_zsets() {
+    run_script("zsets.txt");
+}
+
+#[test]
+fn script_transactions() {
+    run_script("transactions.txt");
+}
+
+#[test]
+fn script_pubsub() {
+    run_script("pubsub.txt");
+}
+
+#[test]
+fn script_blocking() {
+    run_script("blocking.txt");
+}
+
+#[test]
+fn script_notifications() {
+    run_script("notifications.txt");
 }
