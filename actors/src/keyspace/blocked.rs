@@ -101,6 +101,11 @@ impl Blocked {
         self.queues.contains_key(&(db, key.to_vec()))
     }
 
+    /// The command a parked client is blocked in.
+    pub fn command_of(&self, id: u64) -> Option<Vec<Bytes>> {
+        self.parked.get(&id).map(|p| p.cmds[p.next].clone())
+    }
+
     pub fn token_of(&self, id: u64) -> Option<u64> {
         self.parked.get(&id).map(|p| p.token)
     }

@@ -188,6 +188,14 @@ impl KeyspaceActor {
             ready.dedup();
             for (db, key) in ready {
                 for id in self.state.blocked.waiting_on(db, &key) {
+                    // Only a value of the awaited type serves a waiter: a SET on a key a
+                    // BLPOP waits for leaves it waiting, as in Redis.
+                    let Some(args) = self.state.blocked.command_of(id) else {
+                        continue;
+                    };
+                    if !serves(&self.state, db, &key, &args[0]) {
+                        break;
+                    }
                     let Some(mut p) = self.state.blocked.unpark(id) else {
                         continue;
                     };
@@ -196,7 +204,6 @@ impl KeyspaceActor {
                     }
                     let saved_db = p.session.db;
                     p.session.db = p.db;
-                    let args = p.cmds[p.next].clone();
                     let outcome = self.table.run(
                         &mut self.state,
                         &mut p.session,
@@ -305,6 +312,16 @@ impl KeyspaceActor {
     fn unwatch(&mut self, id: u64, watched: &[(usize, Vec<u8>, bool)]) {
         cmd::transactions::unwatch_all(&mut self.state, id, watched);
     }
+}
+
+/// Whether the value now under `key` can serve a command that blocked on it: sorted sets for
+/// BZPOPMIN, BZPOPMAX and BZMPOP, lists for the rest.
+fn serves(ks: &Keyspace, db: usize, key: &[u8], command: &[u8]) -> bool {
+    let wants_zset = command.len() > 2 && command[..2].eq_ignore_ascii_case(b"bz");
+    matches!(
+        (ks.dbs[db].get(key).map(|e| &e.value), wants_zset),
+        (Some(value::Value::List(_)), false) | (Some(value::Value::ZSet(_)), true)
+    )
 }
 
 /// CLIENT LIST's `b` flag.
