@@ -158,6 +158,17 @@ impl Keyspace {
         self.dbs[db].get_mut(key)
     }
 
+    /// Lookup for a read that raises no `keymiss` event (Redis's LOOKUP_NONOTIFY).
+    pub fn read_quiet(&mut self, db: usize, key: &[u8], now: u64) -> Option<&mut Entry> {
+        self.expire_if_needed(db, key, now);
+        if self.dbs[db].get(key).is_some() {
+            self.stats.keyspace_hits += 1;
+        } else {
+            self.stats.keyspace_misses += 1;
+        }
+        self.dbs[db].get_mut(key)
+    }
+
     /// Lookup for a write: expires lazily, counts nothing.
     pub fn write(&mut self, db: usize, key: &[u8], now: u64) -> Option<&mut Entry> {
         self.expire_if_needed(db, key, now);

@@ -90,7 +90,8 @@ const SHARED_INTEGERS: i64 = 10000;
 /// The entry under the key argument, or a nil reply when there is none.
 fn lookup<'e>(ex: &'e mut Exec, args: &mut Args) -> Result<Option<&'e Entry>, CmdError> {
     let key = args.required()?;
-    let found = ex.ks.read(ex.session.db, key, ex.now).map(|e| &*e);
+    // LOOKUP_NONOTIFY in Redis: OBJECT counts hits and misses but raises no keymiss.
+    let found = ex.ks.read_quiet(ex.session.db, key, ex.now).map(|e| &*e);
     if found.is_none() {
         ex.out.null();
     }
