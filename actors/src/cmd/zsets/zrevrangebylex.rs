@@ -1,0 +1,23 @@
+//! ZREVRANGEBYLEX key max min [LIMIT offset count]
+//!
+//! Members between two lex bounds, descending.
+
+use super::range::{range_generic, Dir, Kind};
+use crate::cmd::flags::*;
+use crate::cmd::table::{spec, KEY1};
+use crate::cmd::{Args, CmdError, CommandSpec, Exec};
+
+pub const SPEC: CommandSpec = spec(
+    "zrevrangebylex",
+    -4,
+    READONLY,
+    KEY1,
+    "sorted-set",
+    "2.8.9",
+    "Return a range of members in a sorted set, by lexicographical range, ordered from higher to lower strings.",
+    zrevrangebylex,
+);
+
+fn zrevrangebylex(ex: &mut Exec, args: Args) -> Result<(), CmdError> {
+    range_generic(ex, args, None, Kind::Lex, Dir::Reverse)
+}
