@@ -1,8 +1,9 @@
 //! The connection actor: one per client socket.
 //!
 //! It reads, decodes every complete request into one batch, sends the batch to the keyspace as
-//! one [`Execute`] message and writes all replies with one write. While a batch is out it reads
-//! nothing more (`ctx.wait`), which keeps replies in order and pushes back on fast clients.
+//! one [`Execute`] message and writes all replies with one write. While a batch is out, what is
+//! read next waits its turn, which keeps replies in order; reading goes on so that a client
+//! hanging up while it is blocked is noticed, as Redis notices it.
 //! Pub/sub messages arrive as [`Deliver`] messages and go to the same output buffer, whose size
 //! is held to `client-output-buffer-limit` as Redis does.
 
@@ -58,6 +59,8 @@ pub struct ConnectionActor<W: AsyncWrite + Unpin + 'static> {
     soft_since: Option<Instant>,
     /// Whether the client has subscriptions: it is then in the pubsub output-limit class.
     subscribed: bool,
+    /// Input read while a batch was out (a blocked client's next commands, say).
+    queued: std::collections::VecDeque<Input>,
     log: slog::Logger,
 }
 
@@ -101,6 +104,7 @@ impl<W: AsyncWrite + Unpin + 'static> ConnectionActor<W> {
                 closing: false,
                 soft_since: None,
                 subscribed: false,
+                queued: Default::default(),
                 log,
             }
         })
@@ -251,9 +255,48 @@ impl<W: AsyncWrite + Unpin + 'static> StreamHandler<Result<Batch, ReadError>>
         self.mailbox.sent();
         let h = self.mailbox.handling();
         self.last_activity = h.started();
-        let cmds = match item {
-            Ok(cmds) => cmds,
-            Err(ReadError::Protocol(e)) => {
+        match item {
+            Ok(cmds) => self.queued.push_back(Input::Batch(cmds)),
+            Err(ReadError::Protocol(e)) => self.queued.push_back(Input::Broken(e)),
+            Err(ReadError::Io(e)) => {
+                slog::debug!(self.log, "Reading from client"; "error" => %e);
+                ctx.stop();
+                return;
+            }
+        }
+        self.next_input(ctx);
+    }
+
+    fn finished(&mut self, ctx: &mut Self::Context) {
+        // The client hung up (Redis frees it at once, even blocked), or a protocol error ended
+        // the stream, in which case the error reply is on its way and the write side stops us.
+        let broken = matches!(self.queued.back(), Some(Input::Broken(_)));
+        if !self.closing && !broken {
+            ctx.stop();
+        }
+    }
+}
+
+/// What the connection has read and not yet handled, in order.
+enum Input {
+    Batch(Batch),
+    /// A protocol error: answered after everything before it, then the connection closes.
+    Broken(protocol::ProtocolError),
+}
+
+impl<W: AsyncWrite + Unpin + 'static> ConnectionActor<W> {
+    /// Hands the next input to the keyspace, unless a batch is still out there (its session is
+    /// with it). Reading goes on meanwhile, so a client that hangs up while blocked is noticed.
+    fn next_input(&mut self, ctx: &mut Context<Self>) {
+        if self.closing || self.session.is_none() {
+            return;
+        }
+        let Some(input) = self.queued.pop_front() else {
+            return;
+        };
+        let cmds = match input {
+            Input::Batch(cmds) => cmds,
+            Input::Broken(e) => {
                 slog::debug!(self.log, "Protocol error from client"; "error" => %e);
                 // Raw bytes: the offending byte goes back as Redis sends it, not escaped.
                 let mut line = b"-ERR ".to_vec();
@@ -263,24 +306,14 @@ impl<W: AsyncWrite + Unpin + 'static> StreamHandler<Result<Batch, ReadError>>
                 self.close_after_write(ctx);
                 return;
             }
-            Err(ReadError::Io(e)) => {
-                slog::debug!(self.log, "Reading from client"; "error" => %e);
-                ctx.stop();
-                return;
-            }
         };
-        if self.closing {
-            return;
-        }
         let Some(session) = self.session.take() else {
-            // Cannot happen: ctx.wait holds further items until the batch is answered.
-            ctx.stop();
             return;
         };
         let out = std::mem::take(&mut self.spare);
         self.keyspace.mailbox.sent();
         let fut = self.keyspace.executor.send(Execute { session, cmds, out });
-        ctx.wait(fut.into_actor(self).map(|res, act, ctx| match res {
+        ctx.spawn(fut.into_actor(self).map(|res, act, ctx| match res {
             Ok(Executed { session, mut out }) => {
                 act.write(&out, ctx);
                 out.clear();
@@ -295,6 +328,7 @@ impl<W: AsyncWrite + Unpin + 'static> StreamHandler<Result<Batch, ReadError>>
                     act.close_after_write(ctx);
                 } else {
                     act.enforce_output_limit(ctx);
+                    act.next_input(ctx);
                 }
             }
             Err(e) => {
@@ -303,14 +337,6 @@ impl<W: AsyncWrite + Unpin + 'static> StreamHandler<Result<Batch, ReadError>>
                 ctx.stop();
             }
         }));
-    }
-
-    fn finished(&mut self, ctx: &mut Self::Context) {
-        // The client hung up, or a protocol error ended the stream; in the latter case the
-        // error reply is still being written and the write side stops us.
-        if !self.closing {
-            ctx.stop();
-        }
     }
 }
 

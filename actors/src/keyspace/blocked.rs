@@ -106,6 +106,15 @@ impl Blocked {
         self.parked.get(&id).map(|p| p.cmds[p.next].clone())
     }
 
+    /// Keys of `db` that somebody waits on.
+    pub fn keys_in_db(&self, db: usize) -> Vec<Vec<u8>> {
+        self.queues
+            .keys()
+            .filter(|(d, _)| *d == db)
+            .map(|(_, k)| k.clone())
+            .collect()
+    }
+
     pub fn token_of(&self, id: u64) -> Option<u64> {
         self.parked.get(&id).map(|p| p.token)
     }

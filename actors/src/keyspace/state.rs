@@ -116,6 +116,16 @@ impl Keyspace {
         self.dirty_cas.extend(hit);
     }
 
+    /// Redis's `scanDatabaseForReadyKeys` after SWAPDB: waited-on keys that now exist in `db`
+    /// are ready.
+    pub fn scan_ready_keys(&mut self, db: usize) {
+        for key in self.blocked.keys_in_db(db) {
+            if self.dbs[db].get(&key).is_some() {
+                self.ready.push((db, key));
+            }
+        }
+    }
+
     /// Redis's `notifyKeyspaceEvent`: queued, published after the command.
     pub fn notify(&mut self, class: u32, event: &'static str, db: usize, key: &[u8]) {
         if self.notify_flags & class == 0 {

@@ -484,6 +484,7 @@ mod tests {
         assert_eq!(
             events(&h, first),
             [
+                ("new", "d".into()),
                 ("lpush", "d".into()),
                 ("rpop", "s".into()),
                 ("lpush", "d".into()),

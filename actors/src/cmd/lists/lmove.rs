@@ -81,6 +81,7 @@ mod tests {
         assert_eq!(
             events,
             [
+                ("new", "e".into()),
                 ("lpush", "e".into()),
                 ("rpop", "d".into()),
                 ("del", "d".into())

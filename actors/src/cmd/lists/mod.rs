@@ -98,6 +98,8 @@ fn list_or_new<'k>(
 ) -> Result<&'k mut ListValue, CmdError> {
     if write_list(ks, db, key, now)?.is_none() {
         ks.db(db).insert(key, Value::List(ListValue::new()), 0);
+        // Redis's dbAdd: `new` comes before the push event.
+        ks.notify(crate::notify::NEW, "new", db, key);
     }
     // Expiry and type were settled just above.
     match ks.db(db).get_mut(key).map(|e| &mut e.value) {

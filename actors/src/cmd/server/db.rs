@@ -112,6 +112,9 @@ fn swapdb(ex: &mut Exec, mut args: Args) -> Result<(), CmdError> {
         ex.ks.dbs.swap(a, b);
         ex.ks.touch_watched_in_db(a);
         ex.ks.touch_watched_in_db(b);
+        // Clients blocked on keys that the swap brought in are served now.
+        ex.ks.scan_ready_keys(a);
+        ex.ks.scan_ready_keys(b);
     }
     ex.ks.dirty += 1;
     ex.out.ok();
