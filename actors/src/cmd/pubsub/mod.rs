@@ -2,8 +2,8 @@
 //! the server's registry (who listens to a channel); messages go straight to the subscribers'
 //! connection actors.
 
+pub mod introspect;
 pub mod publish;
-pub mod pubsub;
 pub mod subscribe;
 
 use crate::cmd::Exec;
@@ -12,7 +12,7 @@ use crate::pubsub::Subscriber;
 pub static COMMANDS: &[super::CommandSpec] = &[
     publish::SPEC,
     publish::SPUBLISH,
-    pubsub::SPEC,
+    introspect::SPEC,
     subscribe::SUBSCRIBE,
     subscribe::UNSUBSCRIBE,
     subscribe::PSUBSCRIBE,
