@@ -55,3 +55,61 @@ async fn the_session_comes_back_changed() {
     assert_eq!(&done.out[..], b"_\r\n");
     assert_eq!(done.session.resp, Resp::V3);
 }
+
+fn run(
+    addr: &Addr<KeyspaceActor>,
+    id: u64,
+    cmds: &[&[&str]],
+) -> actix::dev::Request<KeyspaceActor, Execute> {
+    addr.send(Execute {
+        session: Session::new(id, true),
+        cmds: batch(cmds),
+        out: BytesMut::new(),
+    })
+}
+
+#[actix_rt::test]
+async fn a_blocked_client_is_woken_by_the_push_that_serves_it() {
+    let addr = KeyspaceActor::new(ServerContext::for_tests()).start();
+    // A blocks; the rest of its batch waits behind the blocking command.
+    let a = run(&addr, 1, &[&["BLPOP", "q", "0"], &["GET", "after"]]);
+    let b = run(&addr, 2, &[&["SET", "after", "x"], &["RPUSH", "q", "v"]]);
+    assert_eq!(&b.await.unwrap().out[..], b"+OK\r\n:1\r\n");
+    let a = a.await.unwrap();
+    assert_eq!(&a.out[..], &b"*2\r\n$1\r\nq\r\n$1\r\nv\r\n$1\r\nx\r\n"[..]);
+    // The pushed element went to the waiter, not into the list.
+    let c = run(&addr, 3, &[&["LLEN", "q"]]).await.unwrap();
+    assert_eq!(&c.out[..], b":0\r\n");
+}
+
+#[actix_rt::test]
+async fn waiters_are_served_in_arrival_order_and_time_out() {
+    let addr = KeyspaceActor::new(ServerContext::for_tests()).start();
+    let first = run(&addr, 1, &[&["BLPOP", "q", "0"]]);
+    let second = run(&addr, 2, &[&["BLPOP", "q", "0.05"]]);
+    // Let both park before the push.
+    let _ = run(&addr, 9, &[&["PING"]]).await;
+    let _ = run(&addr, 3, &[&["RPUSH", "q", "one"]]).await;
+    assert_eq!(
+        &first.await.unwrap().out[..],
+        &b"*2\r\n$1\r\nq\r\n$3\r\none\r\n"[..]
+    );
+    // Nothing else came: the second waiter times out with a null array.
+    assert_eq!(&second.await.unwrap().out[..], b"*-1\r\n");
+}
+
+#[actix_rt::test]
+async fn a_gone_client_stops_waiting_and_a_set_wakes_nobody() {
+    let server = ServerContext::for_tests();
+    let addr = KeyspaceActor::new(server).start();
+    let waiting = run(&addr, 1, &[&["BLPOP", "q", "0"]]);
+    let _ = run(&addr, 9, &[&["PING"]]).await;
+    let info = run(&addr, 9, &[&["INFO", "clients"]]).await.unwrap();
+    assert!(String::from_utf8_lossy(&info.out).contains("blocked_clients:1"));
+    // A value of another type leaves the waiter parked.
+    let _ = run(&addr, 2, &[&["SET", "q", "s"]]).await;
+    addr.send(ClientGone { id: 1 }).await.unwrap();
+    drop(waiting);
+    let info = run(&addr, 9, &[&["INFO", "clients"]]).await.unwrap();
+    assert!(String::from_utf8_lossy(&info.out).contains("blocked_clients:0"));
+}
