@@ -71,6 +71,25 @@ impl Db {
         self.keys.get_mut(key)
     }
 
+    /// The slot of the live entry under `key`, with one hash lookup: an entry expired at `now`
+    /// is removed and reported as `Err(())`, a missing one as `Ok(None)`.
+    pub fn live_index(&mut self, key: &[u8], now: u64) -> Result<Option<usize>, ()> {
+        let Some(i) = self.keys.get_index_of(key) else {
+            return Ok(None);
+        };
+        let at = self.keys[i].expire_at;
+        if at != 0 && at <= now {
+            self.remove(key);
+            return Err(());
+        }
+        Ok(Some(i))
+    }
+
+    /// The entry in slot `i` (from [`Db::live_index`]).
+    pub fn at_mut(&mut self, i: usize) -> &mut Entry {
+        &mut self.keys[i]
+    }
+
     /// Stores `value` under `key` with expiry `expire_at` (0: none), replacing any old entry.
     pub fn insert(&mut self, key: &[u8], value: Value, expire_at: u64) {
         if let Some(e) = self.keys.get_mut(key) {

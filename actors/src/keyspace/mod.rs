@@ -115,8 +115,9 @@ impl KeyspaceActor {
         out: &mut BytesMut,
         ctx: &mut Context<Self>,
     ) -> Ran {
+        // One clock read per batch: a batch runs in microseconds.
+        let now = unix_ms();
         for (i, args) in cmds.iter().enumerate().skip(from) {
-            let now = unix_ms();
             let db = session.db;
             let outcome =
                 self.table

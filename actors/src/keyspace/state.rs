@@ -158,31 +158,50 @@ impl Keyspace {
 
     /// Lookup for a read: expires lazily and counts keyspace hits and misses.
     pub fn read(&mut self, db: usize, key: &[u8], now: u64) -> Option<&mut Entry> {
-        self.expire_if_needed(db, key, now);
-        if self.dbs[db].get(key).is_some() {
-            self.stats.keyspace_hits += 1;
-        } else {
-            self.stats.keyspace_misses += 1;
-            self.notify(crate::notify::KEY_MISS, "keymiss", db, key);
-        }
-        self.dbs[db].get_mut(key)
+        self.lookup(db, key, now, true)
     }
 
     /// Lookup for a read that raises no `keymiss` event (Redis's LOOKUP_NONOTIFY).
     pub fn read_quiet(&mut self, db: usize, key: &[u8], now: u64) -> Option<&mut Entry> {
-        self.expire_if_needed(db, key, now);
-        if self.dbs[db].get(key).is_some() {
-            self.stats.keyspace_hits += 1;
-        } else {
-            self.stats.keyspace_misses += 1;
+        self.lookup(db, key, now, false)
+    }
+
+    /// The read path with one hash lookup: lazy expiry, hit/miss counters, `keymiss`.
+    fn lookup(&mut self, db: usize, key: &[u8], now: u64, keymiss: bool) -> Option<&mut Entry> {
+        let slot = match self.dbs[db].live_index(key, now) {
+            Ok(slot) => slot,
+            Err(()) => {
+                self.stats.expired_keys += 1;
+                self.expired(db, key);
+                None
+            }
+        };
+        match slot {
+            Some(i) => {
+                self.stats.keyspace_hits += 1;
+                Some(self.dbs[db].at_mut(i))
+            }
+            None => {
+                self.stats.keyspace_misses += 1;
+                if keymiss {
+                    self.notify(crate::notify::KEY_MISS, "keymiss", db, key);
+                }
+                None
+            }
         }
-        self.dbs[db].get_mut(key)
     }
 
     /// Lookup for a write: expires lazily, counts nothing.
     pub fn write(&mut self, db: usize, key: &[u8], now: u64) -> Option<&mut Entry> {
-        self.expire_if_needed(db, key, now);
-        self.dbs[db].get_mut(key)
+        match self.dbs[db].live_index(key, now) {
+            Ok(Some(i)) => Some(self.dbs[db].at_mut(i)),
+            Ok(None) => None,
+            Err(()) => {
+                self.stats.expired_keys += 1;
+                self.expired(db, key);
+                None
+            }
+        }
     }
 
     /// Whether a live key exists (expiring it if due), without touching hit counters.
