@@ -6,6 +6,15 @@ use std::collections::BTreeSet;
 
 pub type Key = Box<[u8]>;
 
+/// What [`Db::live_index`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slot {
+    Live(usize),
+    Missing,
+    /// It was there but expired, and has just been removed.
+    Expired,
+}
+
 /// A value and its absolute expiry time in Unix ms (0: no expiry).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {

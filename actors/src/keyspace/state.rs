@@ -1,6 +1,6 @@
 //! The keyspace's pure state: the databases, lazy expiry and the counters INFO reports.
 
-use super::db::{Db, Entry};
+use super::db::{Db, Entry, Slot};
 use crate::server::Rng;
 
 /// Counters owned by the keyspace (no atomics needed: only its actor touches them).
@@ -169,8 +169,9 @@ impl Keyspace {
     /// The read path with one hash lookup: lazy expiry, hit/miss counters, `keymiss`.
     fn lookup(&mut self, db: usize, key: &[u8], now: u64, keymiss: bool) -> Option<&mut Entry> {
         let slot = match self.dbs[db].live_index(key, now) {
-            Ok(slot) => slot,
-            Err(()) => {
+            Slot::Live(i) => Some(i),
+            Slot::Missing => None,
+            Slot::Expired => {
                 self.stats.expired_keys += 1;
                 self.expired(db, key);
                 None
@@ -194,9 +195,9 @@ impl Keyspace {
     /// Lookup for a write: expires lazily, counts nothing.
     pub fn write(&mut self, db: usize, key: &[u8], now: u64) -> Option<&mut Entry> {
         match self.dbs[db].live_index(key, now) {
-            Ok(Some(i)) => Some(self.dbs[db].at_mut(i)),
-            Ok(None) => None,
-            Err(()) => {
+            Slot::Live(i) => Some(self.dbs[db].at_mut(i)),
+            Slot::Missing => None,
+            Slot::Expired => {
                 self.stats.expired_keys += 1;
                 self.expired(db, key);
                 None
