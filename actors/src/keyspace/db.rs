@@ -80,18 +80,18 @@ impl Db {
         self.keys.get_mut(key)
     }
 
-    /// The slot of the live entry under `key`, with one hash lookup: an entry expired at `now`
-    /// is removed and reported as `Err(())`, a missing one as `Ok(None)`.
-    pub fn live_index(&mut self, key: &[u8], now: u64) -> Result<Option<usize>, ()> {
+    /// Where the live entry under `key` is, with one hash lookup; an entry expired at `now`
+    /// is removed on the way.
+    pub fn live_index(&mut self, key: &[u8], now: u64) -> Slot {
         let Some(i) = self.keys.get_index_of(key) else {
-            return Ok(None);
+            return Slot::Missing;
         };
         let at = self.keys[i].expire_at;
         if at != 0 && at <= now {
             self.remove(key);
-            return Err(());
+            return Slot::Expired;
         }
-        Ok(Some(i))
+        Slot::Live(i)
     }
 
     /// The entry in slot `i` (from [`Db::live_index`]).
