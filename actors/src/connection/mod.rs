@@ -59,8 +59,9 @@ pub struct ConnectionActor<W: AsyncWrite + Unpin + 'static> {
     soft_since: Option<Instant>,
     /// Whether the client has subscriptions: it is then in the pubsub output-limit class.
     subscribed: bool,
-    /// Input read while a batch was out (a blocked client's next commands, say).
+    /// Input read while a batch was out (a blocked client's next commands, say), and its size.
     queued: std::collections::VecDeque<Input>,
+    queued_bytes: u64,
     log: slog::Logger,
 }
 
@@ -105,6 +106,7 @@ impl<W: AsyncWrite + Unpin + 'static> ConnectionActor<W> {
                 soft_since: None,
                 subscribed: false,
                 queued: Default::default(),
+                queued_bytes: 0,
                 log,
             }
         })
@@ -256,7 +258,19 @@ impl<W: AsyncWrite + Unpin + 'static> StreamHandler<Result<Batch, ReadError>>
         let h = self.mailbox.handling();
         self.last_activity = h.started();
         match item {
-            Ok(cmds) => self.queued.push_back(Input::Batch(cmds)),
+            Ok(cmds) => {
+                // Only input that must wait counts against the limit.
+                let size = if self.session.is_none() {
+                    batch_size(&cmds)
+                } else {
+                    0
+                };
+                if self.over_query_limit(size) {
+                    ctx.stop();
+                    return;
+                }
+                self.queued.push_back(Input::Batch(cmds, size))
+            }
             Err(ReadError::Protocol(e)) => self.queued.push_back(Input::Broken(e)),
             Err(ReadError::Io(e)) => {
                 slog::debug!(self.log, "Reading from client"; "error" => %e);
@@ -277,14 +291,40 @@ impl<W: AsyncWrite + Unpin + 'static> StreamHandler<Result<Batch, ReadError>>
     }
 }
 
+/// Roughly what a batch held in Redis's query buffer: its arguments plus framing.
+fn batch_size(cmds: &Batch) -> u64 {
+    cmds.iter().flatten().map(|a| a.len() as u64 + 16).sum()
+}
+
 /// What the connection has read and not yet handled, in order.
 enum Input {
-    Batch(Batch),
+    /// Commands, and the bytes they count against `client-query-buffer-limit`.
+    Batch(Batch, u64),
     /// A protocol error: answered after everything before it, then the connection closes.
     Broken(protocol::ProtocolError),
 }
 
 impl<W: AsyncWrite + Unpin + 'static> ConnectionActor<W> {
+    /// `client-query-buffer-limit`: what a client sends while its batch is out (blocked, say)
+    /// waits here, and Redis closes a client whose unprocessed input passes the limit.
+    fn over_query_limit(&mut self, size: u64) -> bool {
+        self.queued_bytes += size;
+        let limit = self.server.config.tunables().client_query_buffer_limit;
+        if limit > 0 && self.queued_bytes > limit {
+            slog::warn!(
+                self.log,
+                "Closing client that reached max query buffer length: {}",
+                crate::cmd::connection::client::describe(&self.handle, crate::server::unix_ms())
+            );
+            self.server
+                .stats
+                .client_query_buffer_limit_disconnections
+                .fetch_add(1, Relaxed);
+            return true;
+        }
+        false
+    }
+
     /// Hands the next input to the keyspace, unless a batch is still out there (its session is
     /// with it). Reading goes on meanwhile, so a client that hangs up while blocked is noticed.
     fn next_input(&mut self, ctx: &mut Context<Self>) {
@@ -295,7 +335,10 @@ impl<W: AsyncWrite + Unpin + 'static> ConnectionActor<W> {
             return;
         };
         let cmds = match input {
-            Input::Batch(cmds) => cmds,
+            Input::Batch(cmds, size) => {
+                self.queued_bytes -= size;
+                cmds
+            }
             Input::Broken(e) => {
                 slog::debug!(self.log, "Protocol error from client"; "error" => %e);
                 // Raw bytes: the offending byte goes back as Redis sends it, not escaped.

@@ -259,3 +259,60 @@ async fn a_subscriber_that_does_not_read_is_dropped_at_the_pubsub_hard_limit() {
         "the slow subscriber is still connected"
     );
 }
+
+/// A keyspace that never answers: every client it gets stays blocked.
+struct Stuck;
+
+impl Actor for Stuck {
+    type Context = Context<Self>;
+}
+
+impl Handler<Execute> for Stuck {
+    type Result = Response<Executed>;
+
+    fn handle(&mut self, _: Execute, _: &mut Self::Context) -> Response<Executed> {
+        Response::fut(std::future::pending())
+    }
+}
+
+impl Handler<crate::keyspace::ClientGone> for Stuck {
+    type Result = ();
+    fn handle(&mut self, _: crate::keyspace::ClientGone, _: &mut Self::Context) {}
+}
+
+#[actix_rt::test]
+async fn input_piling_up_behind_a_blocked_batch_is_capped_by_the_query_buffer_limit() {
+    use crate::config::{FixedConfig, Tunables};
+    let t = Tunables {
+        client_query_buffer_limit: 4096,
+        ..Tunables::default()
+    };
+    let server = Arc::new(ServerContext::new(
+        Arc::new(FixedConfig(Arc::new(t))),
+        slog::Logger::root(slog::Discard, slog::o!()),
+        || 0,
+    ));
+    let stuck = Stuck.start();
+    let (mut c, sock) = tokio::io::duplex(64 * 1024);
+    let (r, w) = tokio::io::split(sock);
+    let peer = KeyspacePeer {
+        executor: stuck.clone().recipient(),
+        gone: stuck.recipient(),
+        mailbox: server.mailboxes.register("keyspace/stuck"),
+    };
+    ConnectionActor::start(r, w, |k, d| handle(7, k, d), server.clone(), peer);
+    c.write_all(b"BLPOP q 0\r\n").await.unwrap();
+    actix_rt::time::sleep(Duration::from_millis(20)).await;
+    // Small input behind the blocked command is kept...
+    c.write_all(b"SET a b\r\n").await.unwrap();
+    actix_rt::time::sleep(Duration::from_millis(20)).await;
+    assert!(server.clients.get(7).is_some());
+    // ...until it passes the limit, and the client is closed.
+    for _ in 0..10 {
+        c.write_all(format!("SET k {}\r\n", "v".repeat(1000)).as_bytes())
+            .await
+            .unwrap();
+    }
+    assert_eq!(read_until_eof(&mut c).await, "");
+    assert!(server.clients.get(7).is_none());
+}
