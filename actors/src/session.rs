@@ -48,6 +48,8 @@ pub struct Session {
     pub multi: Option<Vec<Vec<bytes::Bytes>>>,
     /// A command was refused while queuing: EXEC must answer EXECABORT.
     pub multi_error: bool,
+    /// A write (or may-replicate command) is queued: CLIENT PAUSE WRITE holds the EXEC.
+    pub multi_writes: bool,
     /// WATCHed keys: (db, key, whether it was already logically expired when watched).
     pub watched: Vec<(usize, Vec<u8>, bool)>,
     /// Subscribed channels and patterns.
@@ -70,6 +72,7 @@ impl Session {
             last_cmd: CmdName("NULL", ""),
             multi: None,
             multi_error: false,
+            multi_writes: false,
             watched: Vec::new(),
             channels: Default::default(),
             patterns: Default::default(),

@@ -55,6 +55,8 @@ pub struct Outcome {
     pub effect: Effect,
     /// The client must be parked instead of answered.
     pub block: Option<BlockRequest>,
+    /// CLIENT PAUSE holds this command: it did not run, and runs when the pause ends.
+    pub paused: bool,
 }
 
 /// What the keyspace actor must do after a command, beyond replying.
@@ -68,6 +70,8 @@ pub enum Effect {
         id: u64,
         error: bool,
     },
+    /// CLIENT PAUSE / UNPAUSE changed the pause: held clients may go on, or wait longer.
+    PauseChanged,
 }
 
 /// Everything a handler may touch while it runs.
@@ -85,6 +89,8 @@ pub struct Exec<'a> {
     pub may_block: bool,
     /// Set by a blocking command that found nothing to serve and parked instead of replying.
     pub block: Option<BlockRequest>,
+    /// Set when CLIENT PAUSE holds the command back.
+    pub paused: bool,
 }
 
 /// What a parked client waits for.
@@ -243,11 +249,21 @@ impl CommandTable {
             table: self,
             may_block,
             block: None,
+            paused: false,
         };
         let start = ex.out.len();
         let before = ex.session.reply_mode;
         if let Err(e) = self.dispatch(&mut ex, args) {
             ex.write_error(&e);
+        }
+        if ex.paused {
+            // Nothing ran: the command is taken again, whole, when the pause ends.
+            ex.out.truncate(start);
+            return Outcome {
+                effect: Effect::None,
+                block: None,
+                paused: true,
+            };
         }
         if ex.block.is_some() || suppress_reply(before, &mut ex.session.reply_mode) {
             ex.out.truncate(start);
@@ -255,6 +271,7 @@ impl CommandTable {
         Outcome {
             effect: ex.effect,
             block: ex.block,
+            paused: false,
         }
     }
 
@@ -280,9 +297,16 @@ impl CommandTable {
                 return Err(e);
             }
         };
+        if ex.may_block && ex.ks.pause.holds(spec, ex.session, ex.now) {
+            ex.paused = true;
+            return Ok(());
+        }
         if let Some(queue) = &mut ex.session.multi {
             if spec.flags & flags::TRANSACTION_CONTROL == 0 {
                 queue.push(args.to_vec());
+                if spec.flags & (flags::WRITE | flags::MAY_REPLICATE) != 0 {
+                    ex.session.multi_writes = true;
+                }
                 ex.out.simple("QUEUED");
                 return Ok(());
             }

@@ -73,11 +73,17 @@ pub struct KeyspaceActor {
     table: cmd::CommandTable,
     /// Set while woken clients are being served, so serving does not recurse.
     serving: bool,
+    /// Clients held by CLIENT PAUSE, in arrival order.
+    held: std::collections::VecDeque<Parked>,
 }
 
 /// Where a batch got to.
 enum Ran {
     Done,
+    /// Stopped before command `index`, which CLIENT PAUSE holds.
+    Paused {
+        index: usize,
+    },
     /// Stopped at command `index`, which must wait.
     Blocked {
         index: usize,
@@ -98,6 +104,7 @@ impl KeyspaceActor {
             log,
             table: cmd::CommandTable::new(),
             serving: false,
+            held: Default::default(),
         }
     }
 
@@ -122,6 +129,9 @@ impl KeyspaceActor {
             let outcome =
                 self.table
                     .run(&mut self.state, session, &self.server, out, args, now, true);
+            if outcome.paused {
+                return Ran::Paused { index: i };
+            }
             self.apply_effect(outcome.effect, ctx);
             self.after_command(ctx);
             if let Some(request) = outcome.block {
@@ -161,6 +171,10 @@ impl KeyspaceActor {
     fn resume(&mut self, mut p: Parked, ctx: &mut Context<Self>) {
         set_blocked(&p.session, false);
         match self.run(&mut p.session, &p.cmds, p.next, &mut p.out, ctx) {
+            Ran::Paused { index } => {
+                p.next = index;
+                self.hold(p, ctx);
+            }
             Ran::Done => {
                 let _ = p.reply_to.send(Executed {
                     session: p.session,
@@ -294,6 +308,13 @@ impl KeyspaceActor {
                 slog::warn!(self.log, "User requested shutdown...");
                 System::current().stop();
             }
+            Effect::PauseChanged => {
+                if self.state.pause.until <= unix_ms() {
+                    self.release_held(ctx);
+                } else if !self.held.is_empty() {
+                    self.schedule_unpause(ctx);
+                }
+            }
             Effect::Unblock { id, error } => {
                 if let Some(mut p) = self.state.blocked.unpark(id) {
                     let mut w = ReplyWriter::new(&mut p.out, p.session.resp);
@@ -305,6 +326,32 @@ impl KeyspaceActor {
                     p.next += 1;
                     self.resume(p, ctx);
                 }
+            }
+        }
+    }
+
+    /// Holds a client until CLIENT PAUSE ends, and makes sure something wakes it then.
+    fn hold(&mut self, p: Parked, ctx: &mut Context<Self>) {
+        set_blocked(&p.session, true);
+        self.held.push_back(p);
+        self.schedule_unpause(ctx);
+    }
+
+    fn schedule_unpause(&mut self, ctx: &mut Context<Self>) {
+        let wait = self.state.pause.until.saturating_sub(unix_ms());
+        ctx.run_later(Duration::from_millis(wait), |act, ctx| {
+            act.release_held(ctx)
+        });
+    }
+
+    /// Lets held clients go on once the pause is over, in the order they arrived.
+    fn release_held(&mut self, ctx: &mut Context<Self>) {
+        if self.state.pause.until > unix_ms() {
+            return;
+        }
+        for p in std::mem::take(&mut self.held) {
+            if !p.reply_to.is_closed() {
+                self.resume(p, ctx);
             }
         }
     }
@@ -323,6 +370,17 @@ fn serves(ks: &Keyspace, db: usize, key: &[u8], command: &[u8]) -> bool {
         (ks.dbs[db].get(key).map(|e| &e.value), wants_zset),
         (Some(value::Value::List(_)), false) | (Some(value::Value::ZSet(_)), true)
     )
+}
+
+/// The answer to a parked client whose reply can never come (the keyspace went away): end the
+/// connection.
+fn closed(id: u64) -> Executed {
+    let mut s = Session::new(id, false);
+    s.close_after_reply = true;
+    Executed {
+        session: s,
+        out: BytesMut::new(),
+    }
 }
 
 /// CLIENT LIST's `b` flag.
@@ -356,6 +414,26 @@ impl Handler<Execute> for KeyspaceActor {
         session.publish(unix_ms());
         match ran {
             Ran::Done => Response::reply(Executed { session, out }),
+            Ran::Paused { index } => {
+                let (tx, rx) = oneshot::channel();
+                let id = session.id;
+                let p = Parked {
+                    session,
+                    cmds,
+                    next: index,
+                    out,
+                    request: BlockRequest {
+                        keys: Vec::new(),
+                        timeout_ms: 0,
+                        timeout_reply: cmd::TimeoutReply::NullArray,
+                    },
+                    db: 0,
+                    token: 0,
+                    reply_to: tx,
+                };
+                self.hold(p, ctx);
+                Response::fut(async move { rx.await.unwrap_or_else(|_| closed(id)) })
+            }
             Ran::Blocked { index, request, db } => {
                 let (tx, rx) = oneshot::channel();
                 let id = session.id;
@@ -370,17 +448,7 @@ impl Handler<Execute> for KeyspaceActor {
                     reply_to: tx,
                 };
                 self.park(p, ctx);
-                Response::fut(async move {
-                    rx.await.unwrap_or_else(|_| {
-                        // Only if the keyspace went away: end the connection.
-                        let mut s = Session::new(id, false);
-                        s.close_after_reply = true;
-                        Executed {
-                            session: s,
-                            out: BytesMut::new(),
-                        }
-                    })
-                })
+                Response::fut(async move { rx.await.unwrap_or_else(|_| closed(id)) })
             }
         }
     }

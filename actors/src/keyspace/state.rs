@@ -45,8 +45,40 @@ pub struct KeyEvent {
     pub key: Vec<u8>,
 }
 
+/// CLIENT PAUSE: until when, and whether reads are held too.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Pause {
+    /// Unix ms; 0 when there is no pause.
+    pub until: u64,
+    pub all: bool,
+}
+
+impl Pause {
+    /// Whether the pause holds `spec` for this client now: every command in ALL mode; in
+    /// WRITE mode writes, commands that may replicate (PUBLISH ...), and an EXEC with a write
+    /// queued, as Redis's `processCommand` decides.
+    pub fn holds(
+        &self,
+        spec: &crate::cmd::CommandSpec,
+        session: &crate::session::Session,
+        now: u64,
+    ) -> bool {
+        use crate::cmd::flags::{MAY_REPLICATE, WRITE};
+        if self.until <= now {
+            return false;
+        }
+        if self.all {
+            return true;
+        }
+        let writes = |flags: u32| flags & (WRITE | MAY_REPLICATE) != 0;
+        writes(spec.flags) || (spec.name == "exec" && session.multi_writes)
+    }
+}
+
 pub struct Keyspace {
     pub dbs: Vec<Db>,
+    /// CLIENT PAUSE in force.
+    pub pause: Pause,
     /// Events of the running command, for `notify-keyspace-events`.
     pub events: Vec<KeyEvent>,
     /// `notify-keyspace-events` as of this batch: events of other classes are not even queued.
@@ -71,6 +103,7 @@ impl Keyspace {
     pub fn new(databases: usize, seed: u64) -> Self {
         Keyspace {
             dbs: (0..databases.max(1)).map(|_| Db::new()).collect(),
+            pause: Pause::default(),
             events: Vec::new(),
             notify_flags: 0,
             ready: Vec::new(),

@@ -113,3 +113,48 @@ async fn a_gone_client_stops_waiting_and_a_set_wakes_nobody() {
     let info = run(&addr, 9, &[&["INFO", "clients"]]).await.unwrap();
     assert!(String::from_utf8_lossy(&info.out).contains("blocked_clients:0"));
 }
+
+#[actix_rt::test]
+async fn client_pause_write_holds_writes_until_unpause() {
+    let addr = KeyspaceActor::new(ServerContext::for_tests()).start();
+    let paused = run(&addr, 1, &[&["CLIENT", "PAUSE", "10000", "WRITE"]])
+        .await
+        .unwrap();
+    assert_eq!(&paused.out[..], b"+OK\r\n");
+    // Reads go on; the write and what follows it wait.
+    let held = run(
+        &addr,
+        2,
+        &[&["GET", "k"], &["SET", "k", "v"], &["GET", "k"]],
+    );
+    let read = run(&addr, 3, &[&["GET", "k"]]).await.unwrap();
+    assert_eq!(&read.out[..], b"$-1\r\n");
+    let un = run(&addr, 1, &[&["CLIENT", "UNPAUSE"]]).await.unwrap();
+    assert_eq!(&un.out[..], b"+OK\r\n");
+    assert_eq!(&held.await.unwrap().out[..], b"$-1\r\n+OK\r\n$1\r\nv\r\n");
+}
+
+#[actix_rt::test]
+async fn client_pause_all_ends_by_itself() {
+    let addr = KeyspaceActor::new(ServerContext::for_tests()).start();
+    let _ = run(&addr, 1, &[&["CLIENT", "PAUSE", "50"]]).await.unwrap();
+    let started = std::time::Instant::now();
+    let held = run(&addr, 2, &[&["PING"]]).await.unwrap();
+    assert_eq!(&held.out[..], b"+PONG\r\n");
+    assert!(started.elapsed() >= Duration::from_millis(40));
+    let errors = run(
+        &addr,
+        1,
+        &[
+            &["CLIENT", "PAUSE", "x"],
+            &["CLIENT", "PAUSE", "-1"],
+            &["CLIENT", "PAUSE", "1", "FOO"],
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&errors.out),
+        "-ERR timeout is not an integer or out of range\r\n-ERR timeout is negative\r\n-ERR CLIENT PAUSE mode must be WRITE or ALL\r\n"
+    );
+}

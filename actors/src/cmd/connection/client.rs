@@ -5,8 +5,10 @@
 //! [SKIPME yes|no] | REPLY ON|OFF|SKIP | NO-EVICT ON|OFF | GETREDIR | TRACKINGINFO |
 //! UNBLOCK id [TIMEOUT|ERROR] | HELP
 //!
-//! Not there yet, and answered with Redis's unknown-subcommand error: PAUSE, UNPAUSE, TRACKING,
-//! CACHING (they need client pausing and client-side caching).
+//! | PAUSE timeout [WRITE|ALL] | UNPAUSE
+//!
+//! Not there yet, and answered with Redis's unknown-subcommand error: TRACKING and CACHING
+//! (they need client-side caching).
 
 use crate::clients::{ClientHandle, Kill};
 use crate::cmd::flags::*;
@@ -42,6 +44,8 @@ pub const SPEC: CommandSpec = CommandSpec {
         spec("getredir", 2, F, NO_KEYS, "connection", "6.0.0", "Get tracking notifications redirection client ID if any", getredir),
         spec("trackinginfo", 2, F, NO_KEYS, "connection", "6.2.0", "Return information about server assisted client side caching for the current connection", trackinginfo),
         spec("unblock", -3, ADMIN | F, NO_KEYS, "connection", "5.0.0", "Unblock a client blocked in a blocking command from a different connection", unblock),
+        spec("pause", -3, ADMIN | F, NO_KEYS, "connection", "2.9.50", "Stop processing commands from clients for some time", pause),
+        spec("unpause", 2, ADMIN | F, NO_KEYS, "connection", "6.2.0", "Resume processing of clients that were paused", unpause),
         spec("help", 2, LOADING | STALE, NO_KEYS, "connection", "5.0.0", "Show helpful text about the different subcommands", help),
     ],
 };
@@ -362,6 +366,41 @@ fn unblock(ex: &mut Exec, mut args: Args) -> Result<(), CmdError> {
     } else {
         ex.out.int(0);
     }
+    Ok(())
+}
+
+fn pause(ex: &mut Exec, mut args: Args) -> Result<(), CmdError> {
+    let ms = parse_i64_strict(args.required()?)
+        .ok_or_else(|| CmdError::other("ERR timeout is not an integer or out of range"))?;
+    if ms < 0 {
+        return Err(CmdError::other("ERR timeout is negative"));
+    }
+    let all = match args.next() {
+        None => true,
+        Some(m) if m.eq_ignore_ascii_case(b"all") => true,
+        Some(m) if m.eq_ignore_ascii_case(b"write") => false,
+        Some(_) => {
+            return Err(CmdError::other(
+                "ERR CLIENT PAUSE mode must be WRITE or ALL",
+            ))
+        }
+    };
+    args.finish()?;
+    // As Redis's pauseClients: the later end and the stricter mode win over a running pause.
+    let p = &mut ex.ks.pause;
+    let running = p.until > ex.now;
+    let until = ex.now.saturating_add(ms as u64);
+    p.all = all || (running && p.all);
+    p.until = if running { p.until.max(until) } else { until };
+    ex.effect = crate::cmd::Effect::PauseChanged;
+    ex.out.ok();
+    Ok(())
+}
+
+fn unpause(ex: &mut Exec, _: Args) -> Result<(), CmdError> {
+    ex.ks.pause = Default::default();
+    ex.effect = crate::cmd::Effect::PauseChanged;
+    ex.out.ok();
     Ok(())
 }
 

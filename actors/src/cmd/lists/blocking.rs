@@ -244,6 +244,7 @@ mod tests {
             table: &h.table,
             may_block: false,
             block: None,
+            paused: false,
         };
         let r = f(&mut ex);
         drop(ex);

@@ -24,6 +24,7 @@ fn exec(ex: &mut Exec, _: Args) -> Result<(), CmdError> {
         return Err(CmdError::other("ERR EXEC without MULTI"));
     };
     let refused = std::mem::take(&mut ex.session.multi_error);
+    ex.session.multi_writes = false;
     let watched = std::mem::take(&mut ex.session.watched);
     let id = ex.session.id;
     // A watched key that expired since WATCH counts as changed, as in Redis 7.0.

@@ -35,6 +35,7 @@ pub fn unwatch_all(ks: &mut Keyspace, id: u64, keys: &[(usize, Vec<u8>, bool)]) 
 pub fn discard_state(ex: &mut crate::cmd::Exec) {
     ex.session.multi = None;
     ex.session.multi_error = false;
+    ex.session.multi_writes = false;
     let watched = std::mem::take(&mut ex.session.watched);
     unwatch_all(ex.ks, ex.session.id, &watched);
 }
