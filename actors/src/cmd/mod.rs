@@ -70,6 +70,8 @@ pub enum Effect {
         id: u64,
         error: bool,
     },
+    /// CONFIG SET changed parameters the keyspace caches (`notify-keyspace-events`).
+    ConfigChanged,
     /// CLIENT PAUSE / UNPAUSE changed the pause: held clients may go on, or wait longer.
     PauseChanged,
 }

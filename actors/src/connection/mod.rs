@@ -175,6 +175,12 @@ impl<W: AsyncWrite + Unpin + 'static> ConnectionActor<W> {
     /// `client-output-buffer-limit` for the client's class: over the hard limit, or over the
     /// soft limit for longer than its seconds, the client is dropped without flushing.
     fn enforce_output_limit(&mut self, ctx: &mut Context<Self>) {
+        // A normal client's replies leave at once unless the socket is slow: below 16 KiB
+        // nothing can be over any sensible limit, so the hot path skips the config read.
+        if !self.subscribed && self.output_len() < 16 * 1024 {
+            self.soft_since = None;
+            return;
+        }
         let t = self.server.config.tunables();
         let class = if self.subscribed {
             OBUF_PUBSUB

@@ -308,6 +308,9 @@ impl KeyspaceActor {
                 slog::warn!(self.log, "User requested shutdown...");
                 System::current().stop();
             }
+            Effect::ConfigChanged => {
+                self.state.notify_flags = self.server.config.tunables().notify_keyspace_events;
+            }
             Effect::PauseChanged => {
                 if self.state.pause.until <= unix_ms() {
                     self.release_held(ctx);
@@ -395,6 +398,7 @@ impl Actor for KeyspaceActor {
 
     fn started(&mut self, ctx: &mut Self::Context) {
         ctx.set_mailbox_capacity(MAILBOX_CAPACITY);
+        self.state.notify_flags = self.server.config.tunables().notify_keyspace_events;
         self.schedule_cron(ctx);
     }
 }
@@ -409,7 +413,6 @@ impl Handler<Execute> for KeyspaceActor {
             cmds,
             mut out,
         } = msg;
-        self.state.notify_flags = self.server.config.tunables().notify_keyspace_events;
         let ran = self.run(&mut session, &cmds, 0, &mut out, ctx);
         session.publish(unix_ms());
         match ran {

@@ -97,6 +97,7 @@ fn set(ex: &mut Exec, args: Args) -> Result<(), CmdError> {
         .map(|c| (c[0].clone(), c[1].clone()))
         .collect();
     ex.server.config.set(&pairs).map_err(CmdError::Other)?;
+    ex.effect = crate::cmd::Effect::ConfigChanged;
     ex.out.ok();
     Ok(())
 }
