@@ -106,6 +106,16 @@ impl Decoder for RequestCodec {
             stats.total_reads_processed.fetch_add(1, Relaxed);
             client.qbuf.store(src.len() as u64, Relaxed);
         }
+        // FramedRead reserves a single byte before each read, so after many split-off
+        // requests the spare room can shrink to a few bytes and a pipeline would arrive in
+        // pieces: one more read, batch and write each. Keep room for a whole read, as Redis's
+        // 16 KiB query buffer reads do.
+        if src.capacity() - src.len() < READ_ROOM / 4 {
+            src.reserve(READ_ROOM);
+        }
         Ok(if batch.is_empty() { None } else { Some(batch) })
     }
 }
+
+/// Spare room kept in the read buffer: Redis reads 16 KiB at a time.
+const READ_ROOM: usize = 16 * 1024;
