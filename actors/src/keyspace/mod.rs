@@ -217,8 +217,6 @@ impl KeyspaceActor {
                     if p.reply_to.is_closed() {
                         continue;
                     }
-                    let saved_db = p.session.db;
-                    p.session.db = p.db;
                     let outcome = self.table.run(
                         &mut self.state,
                         &mut p.session,
@@ -228,10 +226,10 @@ impl KeyspaceActor {
                         unix_ms(),
                         true,
                     );
-                    p.session.db = saved_db;
                     self.publish_events();
-                    if outcome.block.is_some() {
-                        // Nothing left for it after all: back to the head of the queues.
+                    if outcome.block.is_some() || outcome.paused {
+                        // Nothing left for it after all, or CLIENT PAUSE holds writes: back to
+                        // the head of the queues.
                         self.state.blocked.repark_front(p);
                         break;
                     }
