@@ -293,22 +293,30 @@ fn docs(ex: &mut Exec, args: Args) -> Result<(), CmdError> {
     Ok(())
 }
 
-/// The key positions of a full command line, from the legacy first/last/step triple of the
-/// command or, for a container, of its subcommand.
-fn key_positions(ex: &Exec, line: &[bytes::Bytes]) -> Result<Vec<usize>, CmdError> {
+/// The keys of a full command line and their flags, from Redis's key specs for the command
+/// (or, for a container, its subcommand).
+fn key_positions(ex: &Exec, line: &[bytes::Bytes]) -> Result<Vec<(usize, Vec<String>)>, CmdError> {
     let Some(mut c) = ex.table.lookup(&line[0]) else {
         return Err(CmdError::other("ERR Invalid command specified"));
     };
+    let mut full = c.name.to_string();
     if !c.subcommands.is_empty() && line.len() > 1 {
         if let Some(sub) = c
             .subcommands
             .iter()
             .find(|s| s.name.as_bytes().eq_ignore_ascii_case(&line[1]))
         {
+            full = format!("{}|{}", c.name, sub.name);
             c = sub;
         }
     }
-    if c.first_key == 0 {
+    let specs = ex
+        .table
+        .meta
+        .info(&full, &[])
+        .map(|f| super::keyspecs::from_info(&f))
+        .unwrap_or_default();
+    if specs.is_empty() {
         return Err(CmdError::other("ERR The command has no key arguments"));
     }
     let argc = line.len() as i32;
@@ -317,22 +325,31 @@ fn key_positions(ex: &Exec, line: &[bytes::Bytes]) -> Result<Vec<usize>, CmdErro
             "ERR Invalid number of arguments specified for command",
         ));
     }
-    let last = if c.last_key < 0 {
-        argc + c.last_key
-    } else {
-        c.last_key
-    };
-    Ok((c.first_key..=last.min(argc - 1))
-        .step_by(c.step.max(1) as usize)
-        .map(|i| i as usize)
-        .collect())
+    let mut keys = super::keyspecs::keys(&specs, line)?;
+    for (_, flags) in &mut keys {
+        // `variable_flags` says the command decides per call, as Redis's setGetKeys does for
+        // SET: only SET ... GET reads the old value.
+        if flags.iter().any(|f| f == "variable_flags") {
+            let reads = line.iter().skip(3).any(|a| a.eq_ignore_ascii_case(b"get"));
+            *flags = if full == "set" && !reads {
+                vec!["OW".into(), "update".into()]
+            } else {
+                flags
+                    .iter()
+                    .filter(|f| *f != "variable_flags")
+                    .cloned()
+                    .collect()
+            };
+        }
+    }
+    Ok(keys)
 }
 
 fn getkeys(ex: &mut Exec, args: Args) -> Result<(), CmdError> {
     let line = args.rest();
     let pos = key_positions(ex, line)?;
     ex.out.array(pos.len());
-    for i in pos {
+    for (i, _) in pos {
         ex.out.bulk(&line[i]);
     }
     Ok(())
@@ -341,16 +358,14 @@ fn getkeys(ex: &mut Exec, args: Args) -> Result<(), CmdError> {
 fn getkeysandflags(ex: &mut Exec, args: Args) -> Result<(), CmdError> {
     let line = args.rest();
     let pos = key_positions(ex, line)?;
-    let write = ex
-        .table
-        .lookup(&line[0])
-        .is_some_and(|c| c.flags & WRITE != 0);
     ex.out.array(pos.len());
-    for i in pos {
+    for (i, flags) in pos {
         ex.out.array(2);
         ex.out.bulk(&line[i]);
-        ex.out.set(1);
-        ex.out.simple(if write { "RW" } else { "RO" });
+        ex.out.set(flags.len());
+        for f in &flags {
+            ex.out.simple(f);
+        }
     }
     Ok(())
 }

@@ -4,6 +4,7 @@ pub mod command;
 pub mod config;
 pub mod db;
 pub mod info;
+pub mod keyspecs;
 pub mod meta;
 pub mod misc;
 pub mod shutdown;
