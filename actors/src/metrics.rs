@@ -11,6 +11,12 @@ use std::time::Instant;
 /// Number of histogram buckets; bucket `i` counts handling times in `[2^i, 2^(i+1))` ns.
 const BUCKETS: usize = 40;
 
+/// Adds to a counter only its actor's handlers write: a plain load and store, not a locked
+/// read-modify-write, since no other thread can race it; readers still see whole values.
+fn bump(counter: &AtomicU64, n: u64) {
+    counter.store(counter.load(Relaxed).wrapping_add(n), Relaxed);
+}
+
 /// Counters of one actor's mailbox.
 #[derive(Debug)]
 pub struct Mailbox {
@@ -76,7 +82,7 @@ impl Mailbox {
 
     /// Opens the guard a handler holds while it works on one message.
     pub fn handling(self: &Arc<Self>) -> Handling {
-        self.in_flight.fetch_add(1, Relaxed);
+        bump(&self.in_flight, 1);
         Handling {
             mailbox: self.clone(),
             start: Instant::now(),
@@ -84,12 +90,15 @@ impl Mailbox {
     }
 
     fn done(&self, ns: u64) {
-        self.in_flight.fetch_sub(1, Relaxed);
-        self.handled.fetch_add(1, Relaxed);
-        self.busy_ns.fetch_add(ns, Relaxed);
-        self.max_ns.fetch_max(ns, Relaxed);
+        self.in_flight
+            .store(self.in_flight.load(Relaxed).saturating_sub(1), Relaxed);
+        bump(&self.handled, 1);
+        bump(&self.busy_ns, ns);
+        if ns > self.max_ns.load(Relaxed) {
+            self.max_ns.store(ns, Relaxed);
+        }
         let bucket = (64 - ns.max(1).leading_zeros() as usize - 1).min(BUCKETS - 1);
-        self.buckets[bucket].fetch_add(1, Relaxed);
+        bump(&self.buckets[bucket], 1);
     }
 
     /// Clears the counters (MAILBOX RESET / CONFIG RESETSTAT); what is queued stays queued.
