@@ -17,13 +17,16 @@ use crate::pubsub::Deliver;
 use crate::server::ServerContext;
 use crate::session::Session;
 use actix::prelude::*;
+use bytes::Buf;
 use bytes::BytesMut;
 use codec::{Batch, ReadError, RequestCodec};
 use protocol::request::Limits;
 use std::cell::Cell;
+use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
+use std::task::{Context as TaskContext, Poll};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio_util::codec::FramedRead;
@@ -132,13 +135,35 @@ impl<W: AsyncWrite + Unpin + 'static> ConnectionActor<W> {
         let Some(mut sink) = self.sink.take() else {
             return;
         };
-        let buf = self.pending.split();
-        self.in_flight = buf.len();
-        self.handle.obuf.store(self.output_len() as u64, Relaxed);
         self.server
             .stats
             .total_writes_processed
             .fetch_add(1, Relaxed);
+        // Fast path: replies almost always fit the socket buffer, so try to write them now
+        // and only fall back to a write task for what the socket does not take.
+        let mut cx = TaskContext::from_waker(std::task::Waker::noop());
+        while !self.pending.is_empty() {
+            match Pin::new(&mut sink).poll_write(&mut cx, &self.pending) {
+                Poll::Ready(Ok(n)) if n > 0 => self.pending.advance(n),
+                Poll::Ready(Ok(_)) | Poll::Ready(Err(_)) => {
+                    ctx.stop();
+                    return;
+                }
+                Poll::Pending => break,
+            }
+        }
+        if self.pending.is_empty() {
+            self.pending.clear();
+            self.sink = Some(sink);
+            self.handle.obuf.store(0, Relaxed);
+            if self.closing {
+                ctx.stop();
+            }
+            return;
+        }
+        let buf = self.pending.split();
+        self.in_flight = buf.len();
+        self.handle.obuf.store(self.output_len() as u64, Relaxed);
         let write = async move {
             let r = sink.write_all(&buf).await;
             (sink, buf, r)
