@@ -5,6 +5,7 @@ pub mod config;
 pub mod db;
 pub mod info;
 pub mod keyspecs;
+pub mod mailbox;
 pub mod meta;
 pub mod misc;
 pub mod shutdown;
@@ -17,6 +18,7 @@ pub static COMMANDS: &[super::CommandSpec] = &[
     db::FLUSHDB,
     db::SWAPDB,
     info::SPEC,
+    mailbox::SPEC,
     misc::LASTSAVE,
     misc::ROLE,
     misc::TIME,
