@@ -287,6 +287,6 @@ mod tests {
         assert_eq!(db.get(b"b").unwrap().expire_at, 200);
         db.remove(b"b");
         assert_eq!((db.expires_len(), db.avg_ttl(0)), (0, 0));
-        assert!(db.is_expired(b"c", 10) == false && db.len() == 2);
+        assert!(!db.is_expired(b"c", 10) && db.len() == 2);
     }
 }

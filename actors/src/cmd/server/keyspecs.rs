@@ -225,7 +225,8 @@ mod tests {
 
     #[test]
     fn positions_match_redis_for_fixed_and_movable_keys() {
-        let table: &[(&str, &str, Result<&[&str], &str>)] = &[
+        type Case<'a> = (&'a str, &'a str, Result<&'a [&'a str], &'a str>);
+        let table: &[Case] = &[
             ("set", "set a b", Ok(&["a"])),
             ("mset", "mset a 1 b 2", Ok(&["a", "b"])),
             (
