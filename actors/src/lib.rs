@@ -15,6 +15,7 @@ pub mod listener;
 pub mod metrics;
 pub mod notify;
 pub mod pubsub;
+pub mod rdb;
 pub mod server;
 pub mod session;
 pub mod stats;

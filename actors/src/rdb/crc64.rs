@@ -13,7 +13,11 @@ const fn build_table() -> [u64; 256] {
         let mut crc = i as u64;
         let mut bit = 0;
         while bit < 8 {
-            crc = if crc & 1 == 1 { (crc >> 1) ^ POLY } else { crc >> 1 };
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ POLY
+            } else {
+                crc >> 1
+            };
             bit += 1;
         }
         table[i] = crc;
@@ -39,10 +43,17 @@ mod tests {
         let table: &[(&[u8], u64)] = &[
             (b"", 0),
             (b"123456789", 0xe9c6_d914_c4b8_d9ca),
-            // Redis's own crc64 self-test string (crc64.c).
+            // Redis's own self-test (crc64.c), which includes the C string's NUL.
             (
-                b"This is a test of the emergency broadcast system.",
-                0xfcf7_3fb2_2b58_d6a4,
+                b"Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed \
+                  do eiusmod tempor incididunt ut labore et dolore magna \
+                  aliqua. Ut enim ad minim veniam, quis nostrud exercitation \
+                  ullamco laboris nisi ut aliquip ex ea commodo consequat. Duis \
+                  aute irure dolor in reprehenderit in voluptate velit esse \
+                  cillum dolore eu fugiat nulla pariatur. Excepteur sint \
+                  occaecat cupidatat non proident, sunt in culpa qui officia \
+                  deserunt mollit anim id est laborum.\0",
+                0xc779_4709_e696_83b3,
             ),
         ];
         for (data, want) in table {

@@ -37,16 +37,24 @@ impl fmt::Display for BlobError {
             BlobError::SizeMismatch { declared, actual } => {
                 write!(f, "header says {declared} bytes, blob has {actual}")
             }
-            BlobError::BadEncoding { at } => write!(f, "unknown entry encoding at blob offset {at}"),
+            BlobError::BadEncoding { at } => {
+                write!(f, "unknown entry encoding at blob offset {at}")
+            }
             BlobError::BadBacklen { at } => {
                 write!(f, "inconsistent entry length field at blob offset {at}")
             }
             BlobError::CountMismatch { declared, found } => {
                 write!(f, "header says {declared} entries, found {found}")
             }
-            BlobError::BadTerminator { at } => write!(f, "missing or misplaced terminator at blob offset {at}"),
-            BlobError::BadIntWidth { width } => write!(f, "intset element width {width} is not 2, 4 or 8"),
-            BlobError::Unsorted { index } => write!(f, "intset not strictly ascending at element {index}"),
+            BlobError::BadTerminator { at } => {
+                write!(f, "missing or misplaced terminator at blob offset {at}")
+            }
+            BlobError::BadIntWidth { width } => {
+                write!(f, "intset element width {width} is not 2, 4 or 8")
+            }
+            BlobError::Unsorted { index } => {
+                write!(f, "intset not strictly ascending at element {index}")
+            }
         }
     }
 }
@@ -411,7 +419,12 @@ mod tests {
             let mut w = ListpackWriter::new();
             w.push(entry);
             let lp = w.finish();
-            assert_eq!(&lp[LP_HEADER..lp.len() - 1], *bytes, "{:?}", String::from_utf8_lossy(entry));
+            assert_eq!(
+                &lp[LP_HEADER..lp.len() - 1],
+                *bytes,
+                "{:?}",
+                String::from_utf8_lossy(entry)
+            );
             assert_eq!(listpack_entries(&lp).unwrap(), vec![entry.to_vec()]);
         }
     }
@@ -424,7 +437,11 @@ mod tests {
             w.push(&s);
             w.push(b"tail");
             let lp = w.finish();
-            assert_eq!(listpack_entries(&lp).unwrap(), vec![s, b"tail".to_vec()], "len {len}");
+            assert_eq!(
+                listpack_entries(&lp).unwrap(),
+                vec![s, b"tail".to_vec()],
+                "len {len}"
+            );
         }
     }
 
@@ -476,7 +493,10 @@ mod tests {
         bad[4] = 3;
         assert_eq!(
             listpack_entries(&bad),
-            Err(BlobError::CountMismatch { declared: 3, found: 2 })
+            Err(BlobError::CountMismatch {
+                declared: 3,
+                found: 2
+            })
         );
     }
 
@@ -533,6 +553,9 @@ mod tests {
         bad[8] = 3;
         assert_eq!(intset_decode(&bad), Err(BlobError::Unsorted { index: 1 }));
         bad[0] = 3;
-        assert_eq!(intset_decode(&bad), Err(BlobError::BadIntWidth { width: 3 }));
+        assert_eq!(
+            intset_decode(&bad),
+            Err(BlobError::BadIntWidth { width: 3 })
+        );
     }
 }

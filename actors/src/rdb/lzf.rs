@@ -27,7 +27,10 @@ impl fmt::Display for LzfError {
         match self {
             LzfError::Truncated { at } => write!(f, "LZF chunk at offset {at} is truncated"),
             LzfError::BadReference { at } => {
-                write!(f, "LZF back-reference at offset {at} points before the output")
+                write!(
+                    f,
+                    "LZF back-reference at offset {at} points before the output"
+                )
             }
             LzfError::TooLong { at } => {
                 write!(f, "LZF chunk at offset {at} overflows the declared length")
@@ -58,9 +61,7 @@ pub fn decompress(input: &[u8], out_len: usize) -> Result<Vec<u8>, LzfError> {
         ip += 1;
         if ctrl < 32 {
             let run = ctrl + 1;
-            let lit = input
-                .get(ip..ip + run)
-                .ok_or(LzfError::Truncated { at })?;
+            let lit = input.get(ip..ip + run).ok_or(LzfError::Truncated { at })?;
             if out.len() + run > out_len {
                 return Err(LzfError::TooLong { at });
             }
@@ -114,9 +115,7 @@ pub fn compress(input: &[u8], max_out: usize) -> Option<Vec<u8>> {
         let h = hash(ip);
         let cand = table[h];
         table[h] = ip;
-        if cand != usize::MAX
-            && ip - cand <= MAX_OFF
-            && input[cand..cand + 3] == input[ip..ip + 3]
+        if cand != usize::MAX && ip - cand <= MAX_OFF && input[cand..cand + 3] == input[ip..ip + 3]
         {
             let max_len = (input.len() - ip).min(MAX_REF);
             let mut len = 3;
@@ -182,7 +181,13 @@ mod tests {
             v.push((0..len).map(|_| next() as u8).collect());
             v.push(
                 (0..len)
-                    .map(|i| if next() % 8 == 0 { next() as u8 } else { (i % 300) as u8 })
+                    .map(|i| {
+                        if next() % 8 == 0 {
+                            next() as u8
+                        } else {
+                            (i % 300) as u8
+                        }
+                    })
                     .collect(),
             );
         }
@@ -233,7 +238,11 @@ mod tests {
             (&[0x00, b'a', 0x20], 4, LzfError::Truncated { at: 2 }),
             (&[0x00, b'a', 0xe0], 20, LzfError::Truncated { at: 2 }),
             (&[0x20, 0x00], 3, LzfError::BadReference { at: 0 }),
-            (&[0x00, b'a', 0x20, 0x05], 4, LzfError::BadReference { at: 2 }),
+            (
+                &[0x00, b'a', 0x20, 0x05],
+                4,
+                LzfError::BadReference { at: 2 },
+            ),
             (&[0x01, b'a', b'b'], 1, LzfError::TooLong { at: 0 }),
             (&[0x00, b'a', 0x20, 0x00], 3, LzfError::TooLong { at: 2 }),
             (&[0x00, b'a'], 2, LzfError::TooShort { got: 1, want: 2 }),
