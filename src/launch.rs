@@ -112,7 +112,7 @@ fn run_server(cfg: Arc<config::ServerConfig>, used_memory: fn() -> u64) -> i32 {
             slog::warn!(log, "Server initialized");
             slog::info!(log, "Ready to accept connections");
             actix::spawn(wait_for_signal(logfile, signalled));
-            Ok::<_, crate::system::BindError>(running)
+            Ok::<_, crate::system::StartError>(running)
         }
     });
     let running = match started {
@@ -123,9 +123,14 @@ fn run_server(cfg: Arc<config::ServerConfig>, used_memory: fn() -> u64) -> i32 {
             }
             r
         }
-        Err(e) => {
+        Err(crate::system::StartError::Bind(e)) => {
             slog::warn!(log, "{}", e);
             slog::warn!(log, "Failed listening on port {} (tcp), aborting.", t.port);
+            return 1;
+        }
+        Err(crate::system::StartError::Load(e)) => {
+            slog::warn!(log, "{}", e);
+            slog::warn!(log, "Terminating server after rdb file reading failure.");
             return 1;
         }
     };

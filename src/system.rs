@@ -103,6 +103,21 @@ fn bind_all(
     Ok(sockets)
 }
 
+/// Why the server could not start.
+#[derive(Debug)]
+pub enum StartError {
+    /// A listening socket could not be bound.
+    Bind(BindError),
+    /// The dump file exists but cannot be loaded.
+    Load(String),
+}
+
+impl From<BindError> for StartError {
+    fn from(e: BindError) -> Self {
+        StartError::Bind(e)
+    }
+}
+
 /// Why the server could not start listening.
 #[derive(Debug)]
 pub struct BindError {
@@ -154,11 +169,26 @@ pub fn start(
     log: slog::Logger,
     used_memory: fn() -> u64,
     backlog: i32,
-) -> Result<Running, BindError> {
+) -> Result<Running, StartError> {
     let t = config.tunables();
     let sockets = bind_all(&t.bind, t.port, backlog)?;
+    let started = std::time::Instant::now();
+    let loaded = ::actors::persistence::load(&t).map_err(StartError::Load)?;
     let server = Arc::new(ServerContext::new(config, log, used_memory));
-    let ks = KeyspaceActor::new(server.clone());
+    let mut ks = KeyspaceActor::new(server.clone());
+    if let Some(dump) = loaded {
+        slog::info!(
+            server.log,
+            "Done loading RDB, keys loaded: {}, keys expired: 0.",
+            dump.keys
+        );
+        slog::info!(
+            server.log,
+            "DB loaded from disk: {:.3} seconds",
+            started.elapsed().as_secs_f64()
+        );
+        ks = ks.with_dbs(dump.dbs);
+    }
     let peer_mailbox = ks.mailbox();
     let keyspace = ks.start();
     let peer = KeyspacePeer {

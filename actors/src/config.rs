@@ -60,6 +60,10 @@ pub struct Tunables {
     pub logfile: String,
     /// `pidfile`; empty means none.
     pub pidfile: String,
+    /// `dbfilename`, `rdbcompression`, `rdbchecksum`.
+    pub dbfilename: String,
+    pub rdbcompression: bool,
+    pub rdbchecksum: bool,
     /// `list-max-listpack-size` (negative: a size class, -2 = 8 KiB per node).
     pub list_max_listpack_size: i64,
     /// `list-compress-depth`
@@ -120,6 +124,9 @@ impl Default for Tunables {
             loglevel: "notice".into(),
             logfile: String::new(),
             pidfile: String::new(),
+            dbfilename: "dump.rdb".into(),
+            rdbcompression: true,
+            rdbchecksum: true,
             list_max_listpack_size: -2,
             list_compress_depth: 0,
             hash_max_listpack_entries: 512,

@@ -14,6 +14,7 @@ pub mod keyspace;
 pub mod listener;
 pub mod metrics;
 pub mod notify;
+pub mod persistence;
 pub mod pubsub;
 pub mod rdb;
 pub mod server;

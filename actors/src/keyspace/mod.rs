@@ -108,6 +108,12 @@ impl KeyspaceActor {
         }
     }
 
+    /// Starts from databases loaded from disk.
+    pub fn with_dbs(mut self, dbs: Vec<db::Db>) -> Self {
+        self.state.dbs = dbs;
+        self
+    }
+
     /// The mailbox senders must count their messages against.
     pub fn mailbox(&self) -> Arc<Mailbox> {
         self.mailbox.clone()

@@ -11,6 +11,8 @@ pub struct KeyspaceStats {
     pub keyspace_misses: u64,
     pub total_commands_processed: u64,
     pub total_error_replies: u64,
+    /// Successful saves (INFO persistence `rdb_saves`).
+    pub rdb_saves: u64,
     /// `instantaneous_ops_per_sec`, `_input_kbps`, `_output_kbps`.
     pub ops_rate: crate::stats::RateSampler,
     pub input_rate: crate::stats::RateSampler,

@@ -353,7 +353,7 @@ fn persistence(ex: &Exec, o: &mut String) {
     line(o, "rdb_last_bgsave_status", "ok");
     line(o, "rdb_last_bgsave_time_sec", -1);
     line(o, "rdb_current_bgsave_time_sec", -1);
-    line(o, "rdb_saves", 0);
+    line(o, "rdb_saves", ex.ks.stats.rdb_saves);
     line(o, "rdb_last_cow_size", 0);
     line(o, "rdb_last_load_keys_expired", 0);
     line(o, "rdb_last_load_keys_loaded", 0);

@@ -8,6 +8,7 @@ pub mod keyspecs;
 pub mod mailbox;
 pub mod meta;
 pub mod misc;
+pub mod save;
 pub mod shutdown;
 
 pub static COMMANDS: &[super::CommandSpec] = &[
@@ -22,5 +23,6 @@ pub static COMMANDS: &[super::CommandSpec] = &[
     misc::LASTSAVE,
     misc::ROLE,
     misc::TIME,
+    save::SPEC,
     shutdown::SPEC,
 ];

@@ -1,7 +1,7 @@
 //! SHUTDOWN [NOSAVE | SAVE] [NOW] [FORCE] [ABORT]
 //!
-//! Stops the server. Nothing is persisted yet, so SAVE has nothing to write; ABORT answers as
-//! Redis does when no shutdown is in progress.
+//! Stops the server, saving the dataset first when save points are configured (or SAVE is
+//! given) unless NOSAVE; ABORT answers as Redis does when no shutdown is in progress.
 
 use crate::cmd::flags::*;
 use crate::cmd::table::{spec, NO_KEYS};
@@ -34,6 +34,21 @@ fn shutdown(ex: &mut Exec, mut args: Args) -> Result<(), CmdError> {
     }
     if abort {
         return Err(CmdError::other("ERR No shutdown in progress."));
+    }
+    // As Redis: save on the way out when asked to, or when save points are configured and
+    // NOSAVE was not given; a failed save keeps the server up.
+    let wants_save = save || (!nosave && !ex.server.config.tunables().save.is_empty());
+    if wants_save {
+        slog::info!(
+            ex.server.log,
+            "Saving the final RDB snapshot before exiting."
+        );
+        if !super::save::save_now(ex) {
+            slog::warn!(ex.server.log, "Error trying to save the DB, can't exit.");
+            return Err(CmdError::other(
+                "ERR Errors trying to SHUTDOWN. Check logs.",
+            ));
+        }
     }
     ex.session.close_after_reply = true;
     ex.effect = Effect::Shutdown;

@@ -1,0 +1,86 @@
+//! SAVE
+//!
+//! Writes the dataset to `dir/dbfilename` synchronously (the server serves nobody meanwhile,
+//! as in Redis) and answers OK, or `-ERR` when the file cannot be written.
+
+use crate::cmd::flags::*;
+use crate::cmd::table::{spec, NO_KEYS};
+use crate::cmd::{Args, CmdError, CommandSpec, Exec};
+
+pub const SPEC: CommandSpec = spec(
+    "save",
+    1,
+    ADMIN | NOSCRIPT | NO_MULTI,
+    NO_KEYS,
+    "server",
+    "1.0.0",
+    "Synchronously save the dataset to disk",
+    save,
+);
+
+fn save(ex: &mut Exec, _: Args) -> Result<(), CmdError> {
+    if save_now(ex) {
+        ex.out.ok();
+        Ok(())
+    } else {
+        Err(CmdError::other("ERR"))
+    }
+}
+
+/// Saves and records it (LASTSAVE, INFO persistence); false, with a log line, on failure.
+pub fn save_now(ex: &mut Exec) -> bool {
+    let t = ex.server.config.tunables();
+    match crate::persistence::save(&ex.ks.dbs, &t, (ex.server.used_memory)()) {
+        Ok(()) => {
+            slog::info!(ex.server.log, "DB saved on disk");
+            ex.ks.dirty = 0;
+            ex.ks.lastsave = ex.now / 1000;
+            ex.ks.stats.rdb_saves += 1;
+            true
+        }
+        Err(e) => {
+            slog::warn!(ex.server.log, "Failed opening the temp RDB file temp-{}.rdb (in server root dir {}) for saving: {}", std::process::id(), t.dir, e);
+            false
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::cmd::testing::Harness;
+    use crate::config::{FixedConfig, Tunables};
+    use crate::server::ServerContext;
+    use std::sync::Arc;
+
+    #[test]
+    fn save_writes_the_dump_and_resets_the_change_count() {
+        let dir = std::env::temp_dir().join(format!("redactor-save-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let t = Tunables {
+            dir: dir.display().to_string(),
+            ..Tunables::default()
+        };
+        let server = Arc::new(ServerContext::new(
+            Arc::new(FixedConfig(Arc::new(t))),
+            slog::Logger::root(slog::Discard, slog::o!()),
+            || 0,
+        ));
+        let mut h = Harness::with_server(server);
+        h.check(&[("SET k v", "+OK\r\n"), ("SAVE", "+OK\r\n")]);
+        assert_eq!(h.ks.dirty, 0);
+        assert!(dir.join("dump.rdb").exists());
+        std::fs::remove_dir_all(&dir).unwrap();
+        // An unwritable directory: Redis's bare -ERR.
+        let t = Tunables {
+            dir: "/nonexistent/redactor".into(),
+            ..Tunables::default()
+        };
+        let server = Arc::new(ServerContext::new(
+            Arc::new(FixedConfig(Arc::new(t))),
+            slog::Logger::root(slog::Discard, slog::o!()),
+            || 0,
+        ));
+        let mut h = Harness::with_server(server);
+        h.check(&[("SAVE", "-ERR\r\n")]);
+    }
+}

@@ -1,0 +1,118 @@
+//! Saving the keyspace to `dir/dbfilename` and loading it at startup, through the RDB format
+//! layer. A save writes a temporary file, syncs it and renames it over the old one, as Redis
+//! does, so a crash mid-save never leaves a torn dump.
+
+use crate::config::Tunables;
+use crate::keyspace::db::Db;
+use crate::rdb::{read_rdb_with, write_rdb, LoadOptions, RdbOptions};
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+
+/// Where the dump lives: `dbfilename` inside `dir`.
+pub fn dump_path(t: &Tunables) -> PathBuf {
+    PathBuf::from(&t.dir).join(&t.dbfilename)
+}
+
+/// Writes every database to the dump file.
+pub fn save(dbs: &[Db], t: &Tunables, used_mem: u64) -> std::io::Result<()> {
+    let path = dump_path(t);
+    let tmp = PathBuf::from(&t.dir).join(format!("temp-{}.rdb", std::process::id()));
+    let opts = RdbOptions {
+        compression: t.rdbcompression,
+        checksum: t.rdbchecksum,
+        used_mem,
+        ..RdbOptions::default()
+    };
+    let result = (|| {
+        let mut out = BufWriter::new(File::create(&tmp)?);
+        write_rdb(&mut out, dbs, &opts)?;
+        out.flush()?;
+        out.get_ref().sync_all()?;
+        std::fs::rename(&tmp, &path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// What loading found.
+pub struct LoadedDump {
+    pub dbs: Vec<Db>,
+    pub keys: usize,
+}
+
+/// Reads the dump if there is one. `Err` carries the message the server logs before it refuses
+/// to start, naming the file and the offset of the damage.
+pub fn load(t: &Tunables) -> Result<Option<LoadedDump>, String> {
+    let path = dump_path(t);
+    let data = match std::fs::read(&path) {
+        Ok(d) => d,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(format!(
+                "Fatal error loading the DB ({}): {e}",
+                path.display()
+            ))
+        }
+    };
+    let opts = LoadOptions {
+        databases: t.databases,
+        hash_max_listpack_entries: t.hash_max_listpack_entries,
+        hash_max_listpack_value: t.hash_max_listpack_value,
+        set_max_intset_entries: t.set_max_intset_entries,
+        zset_max_listpack_entries: t.zset_max_listpack_entries,
+        zset_max_listpack_value: t.zset_max_listpack_value,
+    };
+    let loaded = read_rdb_with(&data, &opts)
+        .map_err(|e| format!("Short read or corrupt RDB file {}: {e}", path.display()))?;
+    let mut dbs = loaded.dbs;
+    dbs.resize_with(t.databases.max(1), Db::new);
+    let keys = dbs.iter().map(|d| d.len()).sum();
+    Ok(Some(LoadedDump { dbs, keys }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keyspace::value::Value;
+
+    fn tunables(dir: &std::path::Path) -> Tunables {
+        Tunables {
+            dir: dir.display().to_string(),
+            ..Tunables::default()
+        }
+    }
+
+    #[test]
+    fn saves_and_loads_back() {
+        let dir = std::env::temp_dir().join(format!("redactor-persist-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let t = tunables(&dir);
+        assert!(load(&t).unwrap().is_none());
+        let mut dbs: Vec<Db> = (0..16).map(|_| Db::new()).collect();
+        dbs[0].insert(b"k", Value::str(b"v"), 0);
+        dbs[3].insert(b"n", Value::str(b"12"), 4_000_000_000_000);
+        save(&dbs, &t, 0).unwrap();
+        let back = load(&t).unwrap().unwrap();
+        assert_eq!(back.keys, 2);
+        assert_eq!(back.dbs[0].get(b"k").unwrap().value, Value::str(b"v"));
+        assert_eq!(back.dbs[3].get(b"n").unwrap().expire_at, 4_000_000_000_000);
+        // No temporary file is left behind.
+        let names: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("dump.rdb")]);
+        // A damaged dump is refused with the offset.
+        let path = dump_path(&t);
+        let mut data = std::fs::read(&path).unwrap();
+        let n = data.len();
+        data[n - 3] ^= 0xff;
+        std::fs::write(&path, &data).unwrap();
+        let err = load(&t).err().unwrap();
+        assert!(err.contains("corrupt RDB"), "{err}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
