@@ -4,7 +4,6 @@ use crate::config::{self, ConfigError};
 use crate::log::{redis_logger, LogControl};
 use actors::config::ConfigStore;
 use actors::server::{REDACTOR_VERSION, REDIS_VERSION};
-use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::sync::Arc;
 
 /// Entry point of both binaries; returns the process exit status.
@@ -99,11 +98,9 @@ fn run_server(cfg: Arc<config::ServerConfig>, used_memory: fn() -> u64) -> i32 {
     }
     let backlog = cfg.tcp_backlog();
     let store: Arc<dyn ConfigStore> = cfg.clone();
-    let signalled = Arc::new(AtomicBool::new(false));
     let sys = actix::System::new();
     let started = sys.block_on({
         let log = log.clone();
-        let signalled = signalled.clone();
         let logfile = t.logfile.clone();
         let port = t.port;
         async move {
@@ -111,7 +108,10 @@ fn run_server(cfg: Arc<config::ServerConfig>, used_memory: fn() -> u64) -> i32 {
             slog::info!(log, "Running mode=standalone, port={}.", port);
             slog::warn!(log, "Server initialized");
             slog::info!(log, "Ready to accept connections");
-            actix::spawn(wait_for_signal(logfile, signalled));
+            actix::spawn(wait_for_signal(
+                logfile,
+                running.keyspace.clone().recipient(),
+            ));
             Ok::<_, crate::system::StartError>(running)
         }
     });
@@ -135,9 +135,6 @@ fn run_server(cfg: Arc<config::ServerConfig>, used_memory: fn() -> u64) -> i32 {
         }
     };
     let code = sys.run_with_code().unwrap_or(1);
-    if signalled.load(Relaxed) {
-        slog::warn!(log, "User requested shutdown...");
-    }
     drop(running);
     if !pidfile.is_empty() {
         slog::info!(log, "Removing the pid file.");
@@ -147,8 +144,13 @@ fn run_server(cfg: Arc<config::ServerConfig>, used_memory: fn() -> u64) -> i32 {
     code
 }
 
-/// SIGTERM / SIGINT: log the line Redis's signal handler writes, then stop the system.
-async fn wait_for_signal(logfile: String, signalled: Arc<AtomicBool>) {
+/// SIGTERM / SIGINT: log the line Redis's signal handler writes, then ask the keyspace to shut
+/// down (it saves first when save points are configured, and stays up if that fails; a later
+/// signal tries again).
+async fn wait_for_signal(
+    logfile: String,
+    keyspace: actix::Recipient<::actors::keyspace::ShutdownOnSignal>,
+) {
     use tokio::signal::unix::{signal, SignalKind};
     let (Ok(mut term), Ok(mut int)) = (
         signal(SignalKind::terminate()),
@@ -156,10 +158,25 @@ async fn wait_for_signal(logfile: String, signalled: Arc<AtomicBool>) {
     ) else {
         return;
     };
-    let name = tokio::select! {
-        _ = term.recv() => "SIGTERM",
-        _ = int.recv() => "SIGINT",
-    };
+    loop {
+        let signal = tokio::select! {
+            _ = term.recv() => "SIGTERM",
+            _ = int.recv() => "SIGINT",
+        };
+        log_signal(&logfile, signal);
+        if keyspace
+            .send(::actors::keyspace::ShutdownOnSignal { signal })
+            .await
+            .is_err()
+        {
+            actix::System::current().stop();
+            return;
+        }
+    }
+}
+
+/// The line Redis's signal handler writes, outside the usual format.
+fn log_signal(logfile: &str, name: &str) {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
@@ -173,11 +190,9 @@ async fn wait_for_signal(logfile: String, signalled: Arc<AtomicBool>) {
     } else if let Ok(mut f) = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
-        .open(&logfile)
+        .open(logfile)
     {
         use std::io::Write;
         let _ = f.write_all(line.as_bytes());
     }
-    signalled.store(true, Relaxed);
-    actix::System::current().stop();
 }

@@ -147,3 +147,23 @@ fn a_damaged_dump_is_refused_at_startup() {
     );
     assert!(out.contains("offset"), "{out}");
 }
+
+#[test]
+fn sigterm_saves_when_save_points_are_configured() {
+    let dir = TempDir::new("persist-sigterm");
+    let d = dir.path().display().to_string();
+    let mut s = Server::redactor(&["--dir", &d, "--save", "900 1"]);
+    fill(&s);
+    let status = s
+        .terminate(Duration::from_secs(10))
+        .expect("did not exit on SIGTERM");
+    assert!(status.success(), "{status}");
+    let out = s.output();
+    assert!(
+        out.contains("Received SIGTERM scheduling shutdown..."),
+        "{out}"
+    );
+    assert!(out.contains("DB saved on disk"), "{out}");
+    let again = Server::redactor(&["--dir", &d, "--save", ""]);
+    assert_eq!(again.client().cmd(&["DBSIZE"]), b":7\r\n");
+}

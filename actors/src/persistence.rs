@@ -37,6 +37,35 @@ pub fn save(dbs: &[Db], t: &Tunables, used_mem: u64) -> std::io::Result<()> {
     result
 }
 
+/// Saves the keyspace and records it (LASTSAVE, INFO persistence), logging as Redis does;
+/// false, with the reason logged, on failure. SAVE, SHUTDOWN and SIGTERM all come here.
+pub fn save_keyspace(
+    ks: &mut crate::keyspace::state::Keyspace,
+    server: &crate::server::ServerContext,
+    now_ms: u64,
+) -> bool {
+    let t = server.config.tunables();
+    match save(&ks.dbs, &t, (server.used_memory)()) {
+        Ok(()) => {
+            slog::info!(server.log, "DB saved on disk");
+            ks.dirty = 0;
+            ks.lastsave = now_ms / 1000;
+            ks.stats.rdb_saves += 1;
+            true
+        }
+        Err(e) => {
+            slog::warn!(
+                server.log,
+                "Failed opening the temp RDB file temp-{}.rdb (in server root dir {}) for saving: {}",
+                std::process::id(),
+                t.dir,
+                e
+            );
+            false
+        }
+    }
+}
+
 /// What loading found.
 pub struct LoadedDump {
     pub dbs: Vec<Db>,

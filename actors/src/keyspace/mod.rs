@@ -44,6 +44,14 @@ pub struct Executed {
     pub out: BytesMut,
 }
 
+/// SIGTERM or SIGINT: save if save points are configured, then stop the server, as Redis's
+/// signal handling does; if the save fails the server keeps running.
+#[derive(Message, Debug, Clone, Copy)]
+#[rtype(result = "()")]
+pub struct ShutdownOnSignal {
+    pub signal: &'static str,
+}
+
 /// A client's connection closed: forget its watches and any command it was blocked in.
 #[derive(Message, Debug, Clone, Copy)]
 #[rtype(result = "()")]
@@ -458,6 +466,28 @@ impl Handler<Execute> for KeyspaceActor {
                 Response::fut(async move { rx.await.unwrap_or_else(|_| closed(id)) })
             }
         }
+    }
+}
+
+impl Handler<ShutdownOnSignal> for KeyspaceActor {
+    type Result = ();
+
+    fn handle(&mut self, msg: ShutdownOnSignal, _: &mut Self::Context) {
+        let _h = self.mailbox.handling();
+        slog::warn!(self.log, "User requested shutdown...");
+        if !self.server.config.tunables().save.is_empty() {
+            slog::info!(self.log, "Saving the final RDB snapshot before exiting.");
+            if !crate::persistence::save_keyspace(&mut self.state, &self.server, unix_ms()) {
+                slog::warn!(self.log, "Error trying to save the DB, can't exit.");
+                slog::warn!(
+                    self.log,
+                    "{} received but errors trying to shut down the server, check the logs for more information",
+                    msg.signal
+                );
+                return;
+            }
+        }
+        System::current().stop();
     }
 }
 

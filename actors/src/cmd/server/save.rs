@@ -29,20 +29,7 @@ fn save(ex: &mut Exec, _: Args) -> Result<(), CmdError> {
 
 /// Saves and records it (LASTSAVE, INFO persistence); false, with a log line, on failure.
 pub fn save_now(ex: &mut Exec) -> bool {
-    let t = ex.server.config.tunables();
-    match crate::persistence::save(&ex.ks.dbs, &t, (ex.server.used_memory)()) {
-        Ok(()) => {
-            slog::info!(ex.server.log, "DB saved on disk");
-            ex.ks.dirty = 0;
-            ex.ks.lastsave = ex.now / 1000;
-            ex.ks.stats.rdb_saves += 1;
-            true
-        }
-        Err(e) => {
-            slog::warn!(ex.server.log, "Failed opening the temp RDB file temp-{}.rdb (in server root dir {}) for saving: {}", std::process::id(), t.dir, e);
-            false
-        }
-    }
+    crate::persistence::save_keyspace(ex.ks, ex.server, ex.now)
 }
 
 #[cfg(test)]
