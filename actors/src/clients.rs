@@ -31,7 +31,6 @@ pub struct ClientHandle {
     pub name: Mutex<Option<String>>,
     /// The last command, e.g. `client|list`.
     pub last_cmd: Mutex<CmdName>,
-    pub authenticated: AtomicBool,
     /// Channel and pattern subscriptions, queued MULTI commands (-1 outside MULTI), and whether
     /// a blocking command holds the client: CLIENT LIST's sub, psub, multi and flags.
     pub subs: AtomicU64,
@@ -42,8 +41,6 @@ pub struct ClientHandle {
     pub qbuf: AtomicU64,
     /// Bytes of replies not yet written to the socket.
     pub obuf: AtomicU64,
-    /// Whether CLIENT KILL SKIPME applies, etc: set once the connection asked to close.
-    pub closing: AtomicBool,
     pub kill: Recipient<Kill>,
     /// Where pub/sub messages for this client go.
     pub deliver: Recipient<crate::pubsub::Deliver>,

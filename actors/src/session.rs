@@ -111,7 +111,6 @@ impl Session {
             h.db.store(self.db as i64, Relaxed);
             h.resp
                 .store(if self.resp == Resp::V3 { 3 } else { 2 }, Relaxed);
-            h.authenticated.store(self.authenticated, Relaxed);
             h.last_ms.store(now_ms, Relaxed);
             h.set_last_cmd(self.last_cmd);
             h.subs.store(self.channels.len() as u64, Relaxed);

@@ -16,17 +16,9 @@ macro_rules! counters {
 
 counters! {
     total_connections_received,
-    total_commands_processed,
     rejected_connections,
     total_net_input_bytes,
     total_net_output_bytes,
-    keyspace_hits,
-    keyspace_misses,
-    expired_keys,
-    expired_stale_perc,
-    evicted_keys,
-    total_error_replies,
-    unexpected_error_replies,
     total_reads_processed,
     total_writes_processed,
     client_query_buffer_limit_disconnections,

@@ -220,7 +220,6 @@ impl<W: AsyncWrite + Unpin + 'static> ConnectionActor<W> {
                 "Client {} scheduled to be closed ASAP for overcoming of output buffer limits.",
                 crate::cmd::connection::client::describe(&self.handle, crate::server::unix_ms())
             );
-            self.handle.closing.store(true, Relaxed);
             ctx.stop();
         }
     }
@@ -432,7 +431,6 @@ impl<W: AsyncWrite + Unpin + 'static> Handler<Kill> for ConnectionActor<W> {
     type Result = ();
 
     fn handle(&mut self, _: Kill, ctx: &mut Self::Context) {
-        self.handle.closing.store(true, Relaxed);
         ctx.stop();
     }
 }

@@ -62,11 +62,6 @@ impl Db {
         avg.saturating_sub(now)
     }
 
-    /// The entry under `key` whether or not it is logically expired.
-    pub fn peek(&self, key: &[u8]) -> Option<&Entry> {
-        self.keys.get(key)
-    }
-
     /// Whether the key exists and is expired at `now`.
     pub fn is_expired(&self, key: &[u8], now: u64) -> bool {
         matches!(self.keys.get(key), Some(e) if e.expire_at != 0 && e.expire_at <= now)
@@ -145,11 +140,6 @@ impl Db {
         self.keys.clear();
         self.expires.clear();
         self.expire_sum = 0;
-    }
-
-    /// Takes every key out, leaving the database empty (SWAPDB, FLUSHALL ASYNC, MOVE of all).
-    pub fn take(&mut self) -> Db {
-        std::mem::take(self)
     }
 
     /// Keys whose expiry is at or before `now`, at most `limit` of them, soonest first.

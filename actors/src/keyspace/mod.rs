@@ -181,19 +181,26 @@ impl KeyspaceActor {
         }
     }
 
-    /// Runs the rest of a woken client's batch and answers it, unless it blocks again.
+    /// Runs the rest of a woken client's batch and answers it, unless it has to wait again.
     fn resume(&mut self, mut p: Parked, ctx: &mut Context<Self>) {
         set_blocked(&p.session, false);
-        match self.run(&mut p.session, &p.cmds, p.next, &mut p.out, ctx) {
-            Ran::Paused { index } => {
-                p.next = index;
-                self.hold(p, ctx);
-            }
+        let ran = self.run(&mut p.session, &p.cmds, p.next, &mut p.out, ctx);
+        self.settle(p, ran, ctx);
+    }
+
+    /// Answers a client whose batch ran to the end, or parks it where it stopped: on its
+    /// keys for a blocking command, with the held ones for CLIENT PAUSE.
+    fn settle(&mut self, mut p: Parked, ran: Ran, ctx: &mut Context<Self>) {
+        match ran {
             Ran::Done => {
                 let _ = p.reply_to.send(Executed {
                     session: p.session,
                     out: p.out,
                 });
+            }
+            Ran::Paused { index } => {
+                p.next = index;
+                self.hold(p, ctx);
             }
             Ran::Blocked { index, request, db } => {
                 p.next = index;
@@ -427,45 +434,28 @@ impl Handler<Execute> for KeyspaceActor {
         } = msg;
         let ran = self.run(&mut session, &cmds, 0, &mut out, ctx);
         session.publish(unix_ms());
-        match ran {
-            Ran::Done => Response::reply(Executed { session, out }),
-            Ran::Paused { index } => {
-                let (tx, rx) = oneshot::channel();
-                let id = session.id;
-                let p = Parked {
-                    session,
-                    cmds,
-                    next: index,
-                    out,
-                    request: BlockRequest {
-                        keys: Vec::new(),
-                        timeout_ms: 0,
-                        timeout_reply: cmd::TimeoutReply::NullArray,
-                    },
-                    db: 0,
-                    token: 0,
-                    reply_to: tx,
-                };
-                self.hold(p, ctx);
-                Response::fut(async move { rx.await.unwrap_or_else(|_| closed(id)) })
-            }
-            Ran::Blocked { index, request, db } => {
-                let (tx, rx) = oneshot::channel();
-                let id = session.id;
-                let p = Parked {
-                    session,
-                    cmds,
-                    next: index,
-                    out,
-                    request,
-                    db,
-                    token: self.state.blocked.new_token(),
-                    reply_to: tx,
-                };
-                self.park(p, ctx);
-                Response::fut(async move { rx.await.unwrap_or_else(|_| closed(id)) })
-            }
+        if let Ran::Done = ran {
+            return Response::reply(Executed { session, out });
         }
+        // It has to wait: the reply goes out later, through a channel.
+        let (tx, rx) = oneshot::channel();
+        let id = session.id;
+        let p = Parked {
+            session,
+            cmds,
+            next: 0,
+            out,
+            request: BlockRequest {
+                keys: Vec::new(),
+                timeout_ms: 0,
+                timeout_reply: cmd::TimeoutReply::NullArray,
+            },
+            db: 0,
+            token: 0,
+            reply_to: tx,
+        };
+        self.settle(p, ran, ctx);
+        Response::fut(async move { rx.await.unwrap_or_else(|_| closed(id)) })
     }
 }
 

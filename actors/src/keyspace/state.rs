@@ -274,11 +274,6 @@ impl Keyspace {
         }
         done
     }
-
-    /// Keys in all databases.
-    pub fn total_keys(&self) -> usize {
-        self.dbs.iter().map(|d| d.len()).sum()
-    }
 }
 
 #[cfg(test)]
@@ -311,7 +306,7 @@ mod tests {
         assert_eq!((ks.stats.keyspace_hits, ks.stats.keyspace_misses), (1, 1));
         assert_eq!(ks.stats.expired_keys, 1);
         assert_eq!(ks.active_expire(200, 10), 1);
-        assert_eq!(ks.total_keys(), 1);
+        assert_eq!(ks.dbs.iter().map(|d| d.len()).sum::<usize>(), 1);
         assert!(!ks.delete(1, b"zz", 0));
         assert!(ks.delete(1, b"c", 0));
     }
