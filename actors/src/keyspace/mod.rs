@@ -323,10 +323,7 @@ impl KeyspaceActor {
     fn apply_effect(&mut self, effect: Effect, ctx: &mut Context<Self>) {
         match effect {
             Effect::None => {}
-            Effect::Shutdown => {
-                slog::warn!(self.log, "User requested shutdown...");
-                System::current().stop();
-            }
+            Effect::Shutdown => System::current().stop(),
             Effect::ConfigChanged => {
                 self.state.notify_flags = self.server.config.tunables().notify_keyspace_events;
             }

@@ -37,6 +37,7 @@ fn shutdown(ex: &mut Exec, mut args: Args) -> Result<(), CmdError> {
     }
     // As Redis: save on the way out when asked to, or when save points are configured and
     // NOSAVE was not given; a failed save keeps the server up.
+    slog::warn!(ex.server.log, "User requested shutdown...");
     let wants_save = save || (!nosave && !ex.server.config.tunables().save.is_empty());
     if wants_save {
         slog::info!(
