@@ -338,6 +338,10 @@ impl<W: AsyncWrite + Unpin + 'static> ConnectionActor<W> {
     /// `client-query-buffer-limit`: what a client sends while its batch is out (blocked, say)
     /// waits here, and Redis closes a client whose unprocessed input passes the limit.
     fn over_query_limit(&mut self, size: u64) -> bool {
+        if size == 0 {
+            // Nothing waits: the common case reads no configuration.
+            return false;
+        }
         self.queued_bytes += size;
         let limit = self.server.config.tunables().client_query_buffer_limit;
         if limit > 0 && self.queued_bytes > limit {
