@@ -173,9 +173,29 @@ pub fn start(
     let t = config.tunables();
     let sockets = bind_all(&t.bind, t.port, backlog)?;
     let started = std::time::Instant::now();
-    let loaded = ::actors::persistence::load(&t).map_err(StartError::Load)?;
     let server = Arc::new(ServerContext::new(config, log, used_memory));
-    let mut ks = KeyspaceActor::new(server.clone());
+    let mut ks = KeyspaceActor::new(server.clone())
+        .with_saver(::actors::saver::SaverLink::spawn(&server.mailboxes));
+    // As Redis: with appendonly yes the AOF is the dataset and dump.rdb is not read.
+    let loaded = if t.appendonly {
+        let table = ::actors::cmd::CommandTable::new();
+        let aof = ::actors::aof::load::load(&server, &table).map_err(StartError::Load)?;
+        let (dbs, manifest) = match aof {
+            Some(a) => (a.dbs, Some(a.manifest)),
+            None => (Vec::new(), None),
+        };
+        let mailbox = server.mailboxes.register("aof-writer/0");
+        let writer =
+            ::actors::aof::writer::AofWriter::open(server.clone(), manifest, &dbs, mailbox)
+                .map_err(|e| StartError::Load(e.to_string()))?;
+        ks = ks.with_aof(::actors::aof::writer::AofLink::spawn(writer));
+        if !dbs.is_empty() {
+            ks = ks.with_dbs(dbs);
+        }
+        None
+    } else {
+        ::actors::persistence::load(&t).map_err(StartError::Load)?
+    };
     if let Some(dump) = loaded {
         slog::info!(
             server.log,

@@ -40,6 +40,19 @@ pub struct Tunables {
     pub save: Vec<(u64, u64)>,
     /// `appendonly`
     pub appendonly: bool,
+    /// `appendfsync`: `always`, `everysec` or `no`.
+    pub appendfsync: String,
+    /// `appendfilename` / `appenddirname`.
+    pub appendfilename: String,
+    pub appenddirname: String,
+    /// `aof-use-rdb-preamble`, `aof-load-truncated`.
+    pub aof_use_rdb_preamble: bool,
+    pub aof_load_truncated: bool,
+    /// `auto-aof-rewrite-percentage` / `auto-aof-rewrite-min-size` (bytes).
+    pub auto_aof_rewrite_percentage: u64,
+    pub auto_aof_rewrite_min_size: u64,
+    /// `stop-writes-on-bgsave-error`
+    pub stop_writes_on_bgsave_error: bool,
     /// `maxmemory`, bytes; 0 means no limit.
     pub maxmemory: u64,
     /// `maxmemory-policy`
@@ -114,6 +127,14 @@ impl Default for Tunables {
             config_file: None,
             save: vec![(3600, 1), (300, 100), (60, 10000)],
             appendonly: false,
+            appendfsync: "everysec".into(),
+            appendfilename: "appendonly.aof".into(),
+            appenddirname: "appendonlydir".into(),
+            aof_use_rdb_preamble: true,
+            aof_load_truncated: true,
+            auto_aof_rewrite_percentage: 100,
+            auto_aof_rewrite_min_size: 64 * 1024 * 1024,
+            stop_writes_on_bgsave_error: true,
             maxmemory: 0,
             maxmemory_policy: "noeviction".into(),
             replica_read_only: true,

@@ -6,6 +6,7 @@
 //!
 //! Every actor counts its mailbox in [`metrics`]; shared registries live in [`server`].
 
+pub mod aof;
 pub mod clients;
 pub mod cmd;
 pub mod config;
@@ -17,6 +18,7 @@ pub mod notify;
 pub mod persistence;
 pub mod pubsub;
 pub mod rdb;
+pub mod saver;
 pub mod server;
 pub mod session;
 pub mod stats;

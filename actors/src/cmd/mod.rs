@@ -18,6 +18,7 @@ pub mod strings;
 pub mod transactions;
 pub mod zsets;
 
+use crate::keyspace::propagate::Rule;
 use crate::keyspace::state::Keyspace;
 use crate::server::ServerContext;
 use crate::session::{CmdName, ReplyMode, Session};
@@ -74,6 +75,8 @@ pub enum Effect {
     ConfigChanged,
     /// CLIENT PAUSE / UNPAUSE changed the pause: held clients may go on, or wait longer.
     PauseChanged,
+    /// BGSAVE / BGREWRITEAOF: start the job now.
+    Background(crate::keyspace::background::Job),
 }
 
 /// Everything a handler may touch while it runs.
@@ -93,6 +96,8 @@ pub struct Exec<'a> {
     pub block: Option<BlockRequest>,
     /// Set when CLIENT PAUSE holds the command back.
     pub paused: bool,
+    /// What the running command propagates to the AOF and replicas.
+    pub prop: Rule,
 }
 
 /// What a parked client waits for.
@@ -252,6 +257,7 @@ impl CommandTable {
             may_block,
             block: None,
             paused: false,
+            prop: Rule::AsIs,
         };
         let start = ex.out.len();
         let before = ex.session.reply_mode;
@@ -313,8 +319,7 @@ impl CommandTable {
                 return Ok(());
             }
         }
-        ex.ks.stats.total_commands_processed += 1;
-        (spec.handler)(ex, Args::new(args, skip))
+        call(ex, spec, args, skip)
     }
 
     /// Redis's `processCommand` checks: existence, arity, authentication, subscriber mode.
@@ -341,8 +346,7 @@ impl CommandTable {
     pub fn exec_queued(&self, ex: &mut Exec, args: &[Bytes]) {
         let result = self.resolve(args).and_then(|(spec, name, skip)| {
             ex.session.last_cmd = name;
-            ex.ks.stats.total_commands_processed += 1;
-            (spec.handler)(ex, Args::new(args, skip))
+            call(ex, spec, args, skip)
         });
         if let Err(e) = result {
             ex.write_error(&e);
@@ -386,6 +390,23 @@ impl CommandTable {
         }
         Ok((spec, CmdName(spec.name, ""), 1))
     }
+}
+
+/// Redis's `call()`: runs the handler and, if the dataset changed, queues what it propagates.
+fn call(ex: &mut Exec, spec: &CommandSpec, args: &[Bytes], skip: usize) -> Result<(), CmdError> {
+    ex.ks.stats.total_commands_processed += 1;
+    let dirty = ex.ks.dirty;
+    let rule = std::mem::take(&mut ex.prop);
+    let result = (spec.handler)(ex, Args::new(args, skip));
+    let rule = std::mem::replace(&mut ex.prop, rule);
+    if ex.ks.prop.enabled && ex.ks.dirty > dirty {
+        match rule {
+            Rule::AsIs => ex.ks.prop.push(ex.session.db, args.to_vec()),
+            Rule::As(argv) => ex.ks.prop.push(ex.session.db, argv),
+            Rule::Nothing => {}
+        }
+    }
+    result
 }
 
 /// CLIENT REPLY: whether the reply just written must be dropped, moving SKIP along.

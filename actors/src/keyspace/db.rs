@@ -20,6 +20,9 @@ pub enum Slot {
 pub struct Entry {
     pub value: Value,
     pub expire_at: u64,
+    /// The database's epoch when the entry was last written: a snapshot owes the file every
+    /// entry older than itself.
+    pub epoch: u32,
 }
 
 /// The keys of one database.
@@ -33,6 +36,31 @@ pub struct Db {
     keys: IndexMap<Key, Entry>,
     expires: BTreeSet<(u64, Key)>,
     expire_sum: u128,
+    /// What new and rewritten entries are stamped with; a snapshot starts a new epoch.
+    epoch: u32,
+    /// The snapshot being written, if any: see [`super::snapshot`].
+    snap: Option<Box<DbSnap>>,
+}
+
+/// A database's part of a running snapshot.
+///
+/// The snapshot walks slots upwards; `cursor` is the first slot not yet visited. An entry
+/// stamped with an epoch older than the snapshot's is still owed: it is written before anything
+/// changes or removes it, so the file holds the database as it was when the snapshot began.
+#[derive(Debug)]
+pub struct DbSnap {
+    /// The database number the snapshot began with (SWAPDB moves databases around).
+    pub origin: usize,
+    pub epoch: u32,
+    pub cursor: usize,
+    /// Keys and keys-with-expiry when the snapshot began, for RESIZEDB.
+    pub len: usize,
+    pub expires: usize,
+    /// The table FLUSHDB emptied, still owed to the snapshot.
+    detached: Option<IndexMap<Key, Entry>>,
+    /// Encoded entries not yet handed to the writer.
+    pub buf: Vec<u8>,
+    compression: bool,
 }
 
 impl Db {
@@ -72,7 +100,8 @@ impl Db {
     }
 
     pub fn get_mut(&mut self, key: &[u8]) -> Option<&mut Entry> {
-        self.keys.get_mut(key)
+        let i = self.keys.get_index_of(key)?;
+        Some(self.at_mut(i))
     }
 
     /// Where the live entry under `key` is, with one hash lookup; an entry expired at `now`
@@ -91,12 +120,15 @@ impl Db {
 
     /// The entry in slot `i` (from [`Db::live_index`]).
     pub fn at_mut(&mut self, i: usize) -> &mut Entry {
+        if self.snap.is_some() {
+            self.settle(i);
+        }
         &mut self.keys[i]
     }
 
     /// Stores `value` under `key` with expiry `expire_at` (0: none), replacing any old entry.
     pub fn insert(&mut self, key: &[u8], value: Value, expire_at: u64) {
-        if let Some(e) = self.keys.get_mut(key) {
+        if let Some(e) = self.get_mut(key) {
             let old = std::mem::replace(&mut e.expire_at, expire_at);
             e.value = value;
             if old != expire_at {
@@ -104,28 +136,45 @@ impl Db {
                 self.index(key, expire_at);
             }
         } else {
-            self.keys.insert(key.into(), Entry { value, expire_at });
+            let epoch = self.epoch;
+            self.keys.insert(
+                key.into(),
+                Entry {
+                    value,
+                    expire_at,
+                    epoch,
+                },
+            );
             self.index(key, expire_at);
         }
     }
 
     /// Replaces the value of an existing key, keeping its expiry; inserts without one otherwise.
     pub fn set_keep_ttl(&mut self, key: &[u8], value: Value) {
-        match self.keys.get_mut(key) {
+        match self.get_mut(key) {
             Some(e) => e.value = value,
             None => self.insert(key, value, 0),
         }
     }
 
     pub fn remove(&mut self, key: &[u8]) -> Option<Entry> {
-        let e = self.keys.swap_remove(key)?;
+        let i = self.keys.get_index_of(key)?;
+        if self.snap.is_some() {
+            self.settle(i);
+            // The last entry moves into the hole; below the cursor it would never be visited.
+            let last = self.keys.len() - 1;
+            if self.snap.as_ref().is_some_and(|s| i < s.cursor) {
+                self.settle(last);
+            }
+        }
+        let (_, e) = self.keys.swap_remove_index(i)?;
         self.unindex(key, e.expire_at);
         Some(e)
     }
 
     /// Sets the expiry of an existing key; returns false when there is no such key.
     pub fn set_expire(&mut self, key: &[u8], at: u64) -> bool {
-        let Some(e) = self.keys.get_mut(key) else {
+        let Some(e) = self.get_mut(key) else {
             return false;
         };
         let old = std::mem::replace(&mut e.expire_at, at);
@@ -137,6 +186,12 @@ impl Db {
     }
 
     pub fn clear(&mut self) {
+        if let Some(s) = &mut self.snap {
+            // The snapshot keeps what it still owes; the database starts empty.
+            if s.detached.is_none() {
+                s.detached = Some(std::mem::take(&mut self.keys));
+            }
+        }
         self.keys.clear();
         self.expires.clear();
         self.expire_sum = 0;
@@ -183,6 +238,72 @@ impl Db {
 
     pub fn iter(&self) -> impl Iterator<Item = (&Key, &Entry)> {
         self.keys.iter()
+    }
+
+    /// Starts this database's part of a snapshot: everything in it now is owed.
+    pub fn snapshot_begin(&mut self, origin: usize, compression: bool) {
+        self.epoch = self.epoch.wrapping_add(1);
+        self.snap = Some(Box::new(DbSnap {
+            origin,
+            epoch: self.epoch,
+            cursor: 0,
+            len: self.keys.len(),
+            expires: self.expires.len(),
+            detached: None,
+            buf: Vec::new(),
+            compression,
+        }));
+    }
+
+    pub fn snapshot_ref(&self) -> Option<&DbSnap> {
+        self.snap.as_deref()
+    }
+
+    pub fn snapshot(&mut self) -> Option<&mut DbSnap> {
+        self.snap.as_deref_mut()
+    }
+
+    /// Ends (or abandons) this database's part of a snapshot.
+    pub fn snapshot_end(&mut self) {
+        self.snap = None;
+    }
+
+    /// Visits up to `budget` slots, encoding owed entries into the snapshot's buffer; returns
+    /// the number of slots visited and whether every slot has been.
+    pub fn snapshot_step(&mut self, budget: usize) -> (usize, bool) {
+        let Some(s) = self.snap.as_deref_mut() else {
+            return (0, true);
+        };
+        let table = s.detached.as_ref().unwrap_or(&self.keys);
+        let end = table.len().min(s.cursor.saturating_add(budget));
+        let from = s.cursor;
+        for (k, e) in table
+            .get_range(from..end)
+            .into_iter()
+            .flat_map(|r| r.iter())
+        {
+            if e.epoch != s.epoch {
+                crate::rdb::write::put_entry(&mut s.buf, k, e, s.compression);
+            }
+        }
+        s.cursor = end.max(from);
+        (end.saturating_sub(from), s.cursor >= table.len())
+    }
+
+    /// Before slot `i` changes or goes: if the snapshot still owes its entry, write it now.
+    fn settle(&mut self, i: usize) {
+        let Some(s) = self.snap.as_deref_mut() else {
+            return;
+        };
+        if s.detached.is_some() || i < s.cursor {
+            return;
+        }
+        if let Some((k, e)) = self.keys.get_index_mut(i) {
+            if e.epoch != s.epoch {
+                crate::rdb::write::put_entry(&mut s.buf, k, e, s.compression);
+                e.epoch = s.epoch;
+            }
+        }
     }
 
     fn index(&mut self, key: &[u8], at: u64) {

@@ -3,11 +3,16 @@
 //! Connections send all the commands decoded from one read as one [`Execute`] batch and get
 //! back every reply in one buffer, so a pipeline costs one message and one socket write.
 
+mod aof;
+pub mod background;
 pub mod blocked;
 pub mod db;
 pub mod hash;
+mod jobs;
 pub mod list;
+pub mod propagate;
 pub mod set;
+pub mod snapshot;
 pub mod state;
 pub mod value;
 pub mod zset;
@@ -83,6 +88,14 @@ pub struct KeyspaceActor {
     serving: bool,
     /// Clients held by CLIENT PAUSE, in arrival order.
     held: std::collections::VecDeque<Parked>,
+    /// Writes snapshots (BGSAVE, AOF rewrite bases) on its own thread.
+    saver: Option<crate::saver::SaverLink>,
+    /// Appends propagated writes when `appendonly yes`.
+    aof: Option<crate::aof::writer::AofLink>,
+    /// The snapshot being walked, if a background job runs.
+    snapshot: Option<snapshot::Snapshot>,
+    /// `appendfsync always`: replies wait for the AOF writer's sync.
+    fsync_always: bool,
 }
 
 /// Where a batch got to.
@@ -113,7 +126,31 @@ impl KeyspaceActor {
             table: cmd::CommandTable::new(),
             serving: false,
             held: Default::default(),
+            saver: None,
+            aof: None,
+            snapshot: None,
+            fsync_always: false,
         }
+    }
+
+    /// Saves in the background through `saver`.
+    pub fn with_saver(mut self, saver: crate::saver::SaverLink) -> Self {
+        self.saver = Some(saver);
+        self
+    }
+
+    /// Appends every write to the AOF through `aof`.
+    pub fn with_aof(mut self, aof: crate::aof::writer::AofLink) -> Self {
+        self.aof = Some(aof);
+        self.state.prop.enabled = true;
+        self
+    }
+
+    /// Refreshes what the hot path caches from the configuration.
+    fn refresh_config(&mut self) {
+        let t = self.server.config.tunables();
+        self.state.notify_flags = t.notify_keyspace_events;
+        self.fsync_always = self.aof.is_some() && t.appendfsync == "always";
     }
 
     /// Starts from databases loaded from disk.
@@ -146,6 +183,7 @@ impl KeyspaceActor {
             if outcome.paused {
                 return Ran::Paused { index: i };
             }
+            self.state.prop.end_unit();
             self.apply_effect(outcome.effect, ctx);
             self.after_command(ctx);
             if let Some(request) = outcome.block {
@@ -247,6 +285,7 @@ impl KeyspaceActor {
                         unix_ms(),
                         true,
                     );
+                    self.state.prop.end_unit();
                     self.publish_events();
                     if outcome.block.is_some() || outcome.paused {
                         // Nothing left for it after all, or CLIENT PAUSE holds writes: back to
@@ -296,9 +335,12 @@ impl KeyspaceActor {
         let t = self.server.config.tunables();
         let budget = 200 + 100 * t.active_expire_effort.clamp(1, 10) as usize;
         let now = unix_ms();
-        self.state.notify_flags = t.notify_keyspace_events;
+        self.refresh_config();
         self.state.active_expire(now, budget);
+        self.state.prop.end_unit();
         self.after_command(ctx);
+        self.ship_now();
+        self.persistence_cron(ctx);
         for id in self.state.blocked.abandoned() {
             self.state.blocked.unpark(id);
         }
@@ -323,9 +365,12 @@ impl KeyspaceActor {
     fn apply_effect(&mut self, effect: Effect, ctx: &mut Context<Self>) {
         match effect {
             Effect::None => {}
-            Effect::Shutdown => System::current().stop(),
-            Effect::ConfigChanged => {
-                self.state.notify_flags = self.server.config.tunables().notify_keyspace_events;
+            Effect::Shutdown => self.stop_server(ctx),
+            Effect::ConfigChanged => self.refresh_config(),
+            Effect::Background(job) => {
+                if self.state.bg.running.is_none() {
+                    self.start_job(job, ctx);
+                }
             }
             Effect::PauseChanged => {
                 if self.state.pause.until <= unix_ms() {
@@ -414,7 +459,7 @@ impl Actor for KeyspaceActor {
 
     fn started(&mut self, ctx: &mut Self::Context) {
         ctx.set_mailbox_capacity(MAILBOX_CAPACITY);
-        self.state.notify_flags = self.server.config.tunables().notify_keyspace_events;
+        self.refresh_config();
         self.schedule_cron(ctx);
     }
 }
@@ -431,8 +476,21 @@ impl Handler<Execute> for KeyspaceActor {
         } = msg;
         let ran = self.run(&mut session, &cmds, 0, &mut out, ctx);
         session.publish(unix_ms());
+        let ack = self.ship();
         if let Ran::Done = ran {
-            return Response::reply(Executed { session, out });
+            return match ack {
+                None => Response::reply(Executed { session, out }),
+                // appendfsync always: the client hears back once its writes are on disk.
+                Some(ack) => Response::fut(async move {
+                    let _ = ack.await;
+                    Executed { session, out }
+                }),
+            };
+        }
+        if let Some(ack) = ack {
+            actix::spawn(async move {
+                let _ = ack.await;
+            });
         }
         // It has to wait: the reply goes out later, through a channel.
         let (tx, rx) = oneshot::channel();
@@ -459,9 +517,10 @@ impl Handler<Execute> for KeyspaceActor {
 impl Handler<ShutdownOnSignal> for KeyspaceActor {
     type Result = ();
 
-    fn handle(&mut self, msg: ShutdownOnSignal, _: &mut Self::Context) {
+    fn handle(&mut self, msg: ShutdownOnSignal, ctx: &mut Self::Context) {
         let _h = self.mailbox.handling();
         slog::warn!(self.log, "User requested shutdown...");
+        self.kill_job();
         if !self.server.config.tunables().save.is_empty() {
             slog::info!(self.log, "Saving the final RDB snapshot before exiting.");
             if !crate::persistence::save_keyspace(&mut self.state, &self.server, unix_ms()) {
@@ -474,7 +533,7 @@ impl Handler<ShutdownOnSignal> for KeyspaceActor {
                 return;
             }
         }
-        System::current().stop();
+        self.stop_server(ctx);
     }
 }
 

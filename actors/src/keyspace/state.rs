@@ -99,6 +99,10 @@ pub struct Keyspace {
     pub lastsave: u64,
     pub stats: KeyspaceStats,
     pub rng: Rng,
+    /// Writes to hand on to the AOF and replicas.
+    pub prop: super::propagate::Propagation,
+    /// BGSAVE and AOF rewrite bookkeeping.
+    pub bg: super::background::BgStatus,
 }
 
 impl Keyspace {
@@ -116,6 +120,8 @@ impl Keyspace {
             lastsave: crate::server::unix_ms() / 1000,
             stats: KeyspaceStats::default(),
             rng: Rng::new(seed),
+            prop: Default::default(),
+            bg: Default::default(),
         }
     }
 
@@ -135,6 +141,11 @@ impl Keyspace {
     /// A key removed because it expired: `expired` event and WATCH invalidation, as Redis's
     /// `deleteExpiredKeyAndPropagate`.
     fn expired(&mut self, db: usize, key: &[u8]) {
+        if self.prop.enabled {
+            let del = bytes::Bytes::from_static(b"DEL");
+            self.prop
+                .push(db, vec![del, bytes::Bytes::copy_from_slice(key)]);
+        }
         self.notify(crate::notify::EXPIRED, "expired", db, key);
         self.signal_modified(db, key);
     }

@@ -5,7 +5,7 @@ use super::crc64::crc64;
 use super::encoding::{intset_encode, ListpackWriter};
 use super::kind::*;
 use super::lzf;
-use crate::keyspace::db::Db;
+use crate::keyspace::db::{Db, Entry};
 use crate::keyspace::hash::HashValue;
 use crate::keyspace::set::{Member, SetValue};
 use crate::keyspace::value::{parse_i64_strict, Value};
@@ -29,6 +29,8 @@ pub struct RdbOptions {
     pub used_mem: u64,
     /// The `repl-id` and `repl-offset` aux fields, written only for replication-aware saves.
     pub repl: Option<(String, i64)>,
+    /// The `aof-base` aux field: 1 for the RDB preamble of an AOF base file.
+    pub aof_base: bool,
 }
 
 impl Default for RdbOptions {
@@ -43,6 +45,7 @@ impl Default for RdbOptions {
             ctime,
             used_mem: 0,
             repl: None,
+            aof_base: false,
         }
     }
 }
@@ -64,7 +67,29 @@ impl<W: Write> Crc<'_, W> {
 /// file. Keys keep their expiry, whether or not it has passed: the loader decides.
 pub fn write_rdb(out: &mut impl Write, dbs: &[Db], opts: &RdbOptions) -> io::Result<()> {
     let mut w = Crc { out, crc: 0 };
-    w.put(format!("REDIS{:04}", super::RDB_VERSION).as_bytes())?;
+    let mut buf = Vec::new();
+    put_header(&mut buf, opts);
+    w.put(&buf)?;
+    for (i, db) in dbs.iter().enumerate() {
+        if db.is_empty() {
+            continue;
+        }
+        buf.clear();
+        put_db_header(&mut buf, i, db.len(), db.expires_len());
+        w.put(&buf)?;
+        for (key, entry) in db.iter() {
+            buf.clear();
+            put_entry(&mut buf, key, entry, opts.compression);
+            w.put(&buf)?;
+        }
+    }
+    let crc = w.crc;
+    put_trailer(&mut w.out, crc, opts.checksum)
+}
+
+/// The magic and the aux fields Redis 7.0 writes at the start of every RDB.
+pub fn put_header(buf: &mut Vec<u8>, opts: &RdbOptions) {
+    buf.extend_from_slice(format!("REDIS{:04}", super::RDB_VERSION).as_bytes());
     let mut aux = vec![
         ("redis-ver", "7.0.15".to_string()),
         ("redis-bits", "64".to_string()),
@@ -76,41 +101,38 @@ pub fn write_rdb(out: &mut impl Write, dbs: &[Db], opts: &RdbOptions) -> io::Res
         aux.push(("repl-id", id.clone()));
         aux.push(("repl-offset", offset.to_string()));
     }
-    aux.push(("aof-base", "0".to_string()));
-    let mut buf = Vec::new();
+    aux.push(("aof-base", (opts.aof_base as u8).to_string()));
     for (k, v) in aux {
         buf.push(OP_AUX);
-        put_string(&mut buf, k.as_bytes(), opts.compression);
-        put_string(&mut buf, v.as_bytes(), opts.compression);
+        put_string(buf, k.as_bytes(), opts.compression);
+        put_string(buf, v.as_bytes(), opts.compression);
     }
-    w.put(&buf)?;
-    for (i, db) in dbs.iter().enumerate() {
-        if db.is_empty() {
-            continue;
-        }
-        buf.clear();
-        buf.push(OP_SELECTDB);
-        put_len(&mut buf, i as u64);
-        buf.push(OP_RESIZEDB);
-        put_len(&mut buf, db.len() as u64);
-        put_len(
-            &mut buf,
-            db.iter().filter(|(_, e)| e.expire_at != 0).count() as u64,
-        );
-        w.put(&buf)?;
-        for (key, entry) in db.iter() {
-            buf.clear();
-            if entry.expire_at != 0 {
-                buf.push(OP_EXPIRETIME_MS);
-                buf.extend_from_slice(&(entry.expire_at as i64).to_le_bytes());
-            }
-            put_value(&mut buf, key, &entry.value, opts.compression);
-            w.put(&buf)?;
-        }
+}
+
+/// SELECTDB and RESIZEDB before the keys of database `db`.
+pub fn put_db_header(buf: &mut Vec<u8>, db: usize, keys: usize, expires: usize) {
+    buf.push(OP_SELECTDB);
+    put_len(buf, db as u64);
+    buf.push(OP_RESIZEDB);
+    put_len(buf, keys as u64);
+    put_len(buf, expires as u64);
+}
+
+/// One key: its expiry in ms if it has one, then type, key and value.
+pub fn put_entry(buf: &mut Vec<u8>, key: &[u8], entry: &Entry, compression: bool) {
+    if entry.expire_at != 0 {
+        buf.push(OP_EXPIRETIME_MS);
+        buf.extend_from_slice(&(entry.expire_at as i64).to_le_bytes());
     }
-    w.put(&[OP_EOF])?;
-    let crc = if opts.checksum { w.crc } else { 0 };
-    w.out.write_all(&crc.to_le_bytes())
+    put_value(buf, key, &entry.value, compression);
+}
+
+/// EOF and the CRC-64 of everything before it (`crc` covers the file up to, not including,
+/// EOF); eight zero bytes when checksums are off, which loaders take as "not computed".
+pub fn put_trailer(out: &mut impl Write, crc: u64, checksum: bool) -> io::Result<()> {
+    let crc = super::crc64::crc64(crc, &[OP_EOF]);
+    out.write_all(&[OP_EOF])?;
+    out.write_all(&(if checksum { crc } else { 0 }).to_le_bytes())
 }
 
 /// A length: 6, 14, 32 or 64 bits, the top bits of the first byte saying which.

@@ -245,6 +245,7 @@ mod tests {
             may_block: false,
             block: None,
             paused: false,
+            prop: Default::default(),
         };
         let r = f(&mut ex);
         drop(ex);

@@ -1,5 +1,7 @@
 //! Server commands.
 
+pub mod bgrewriteaof;
+pub mod bgsave;
 pub mod command;
 pub mod config;
 pub mod db;
@@ -12,6 +14,8 @@ pub mod save;
 pub mod shutdown;
 
 pub static COMMANDS: &[super::CommandSpec] = &[
+    bgrewriteaof::SPEC,
+    bgsave::SPEC,
     command::SPEC,
     config::SPEC,
     db::DBSIZE,

@@ -19,6 +19,9 @@ pub const SPEC: CommandSpec = spec(
 );
 
 fn save(ex: &mut Exec, _: Args) -> Result<(), CmdError> {
+    if ex.ks.bg.runs(crate::keyspace::background::Job::Bgsave) {
+        return Err(CmdError::other("ERR Background save already in progress"));
+    }
     if save_now(ex) {
         ex.out.ok();
         Ok(())

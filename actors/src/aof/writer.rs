@@ -1,0 +1,415 @@
+//! The AOF writer: an actor on its own thread that appends the keyspace's propagated writes to
+//! the current incremental file and syncs it per `appendfsync`, so neither write(2) nor
+//! fsync(2) ever runs on the keyspace's thread. It owns the manifest: a rewrite opens a new
+//! incremental file when it starts and installs the new base when it is written.
+
+use super::manifest::{AofFile, Manifest};
+use crate::keyspace::propagate::{encode, Propagate};
+use crate::metrics::Mailbox;
+use crate::server::ServerContext;
+use actix::prelude::*;
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// What INFO persistence and the rewrite cron read, kept by the writer.
+#[derive(Debug, Default)]
+pub struct AofStatus {
+    /// `aof_current_size`: base plus incremental files.
+    pub current_size: AtomicU64,
+    /// `aof_base_size`: the size right after the last rewrite (or at startup).
+    pub base_size: AtomicU64,
+    /// `aof_last_write_status` is `err` while this is false.
+    pub write_ok: AtomicBool,
+    /// Why the last write failed, for `MISCONF Errors writing to the AOF file: ...`.
+    pub write_error: Mutex<String>,
+    /// `aof_pending_bio_fsync`-like: bytes written and not yet synced.
+    pub unsynced: AtomicU64,
+    /// `aof_delayed_fsync`
+    pub delayed_fsync: AtomicU64,
+}
+
+/// The rewrite began: later writes go to a new incremental file.
+#[derive(Message, Debug)]
+#[rtype(result = "()")]
+pub struct StartRewrite;
+
+/// The rewrite's base is written at `tmp`: install it.
+#[derive(Message, Debug)]
+#[rtype(result = "Result<(), String>")]
+pub struct InstallBase {
+    pub tmp: PathBuf,
+    pub rdb_preamble: bool,
+}
+
+/// Sync what has been written (shutdown, `appendfsync` change).
+#[derive(Message, Debug)]
+#[rtype(result = "()")]
+pub struct SyncAof;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fsync {
+    Always,
+    EverySec,
+    No,
+}
+
+impl Fsync {
+    pub fn parse(s: &str) -> Fsync {
+        match s {
+            "always" => Fsync::Always,
+            "no" => Fsync::No,
+            _ => Fsync::EverySec,
+        }
+    }
+}
+
+pub struct AofWriter {
+    dir: PathBuf,
+    filename: String,
+    manifest: Manifest,
+    file: File,
+    /// The database the current file last selected; `None` at a file's start.
+    selected: Option<usize>,
+    /// Encoded commands not yet written (after a failed write).
+    buf: Vec<u8>,
+    unsynced: bool,
+    aof_enabled: bool,
+    server: Arc<ServerContext>,
+    status: Arc<AofStatus>,
+    mailbox: Arc<Mailbox>,
+    log: slog::Logger,
+}
+
+/// Why the AOF could not be opened for appending.
+#[derive(Debug)]
+pub enum AofOpenError {
+    /// `appenddirname` could not be created.
+    Dir { dir: PathBuf, reason: String },
+    /// The manifest could not be written.
+    Manifest { reason: String },
+    /// The incremental file could not be opened.
+    Incr { path: PathBuf, reason: String },
+}
+
+impl std::fmt::Display for AofOpenError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AofOpenError::Dir { dir, reason } => write!(
+                f,
+                "Can't open or create append-only dir {}: {reason}",
+                dir.display()
+            ),
+            AofOpenError::Manifest { reason } => {
+                write!(f, "Can't persist the AOF manifest file: {reason}")
+            }
+            AofOpenError::Incr { path, reason } => write!(
+                f,
+                "Can't open the append-only file {}: {reason}",
+                path.display()
+            ),
+        }
+    }
+}
+
+/// A base file written synchronously at startup: an RDB with `aof-base` set.
+fn write_base(
+    path: &Path,
+    dbs: &[crate::keyspace::db::Db],
+    t: &crate::config::Tunables,
+) -> std::io::Result<()> {
+    let opts = crate::rdb::RdbOptions {
+        compression: t.rdbcompression,
+        checksum: t.rdbchecksum,
+        aof_base: true,
+        ..Default::default()
+    };
+    let mut out = std::io::BufWriter::new(File::create(path)?);
+    crate::rdb::write_rdb(&mut out, dbs, &opts)?;
+    out.flush()?;
+    out.get_ref().sync_all()
+}
+
+fn open_append(path: &Path) -> std::io::Result<File> {
+    OpenOptions::new().create(true).append(true).open(path)
+}
+
+fn file_len(path: &Path) -> u64 {
+    std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
+}
+
+impl AofWriter {
+    /// Redis's `aofOpenIfNeededOnServerStart`: creates the directory, picks the last incr file
+    /// (a new one if the manifest has none), persists the manifest if it changed and opens the
+    /// file for appending.
+    ///
+    /// With no AOF at all it first writes a base file of `dbs` (the dataset at startup), as
+    /// Redis 7.0 does, so the directory always holds a complete AOF.
+    pub fn open(
+        server: Arc<ServerContext>,
+        manifest: Option<Manifest>,
+        dbs: &[crate::keyspace::db::Db],
+        mailbox: Arc<Mailbox>,
+    ) -> Result<Self, AofOpenError> {
+        let t = server.config.tunables();
+        let dir = PathBuf::from(&t.dir).join(&t.appenddirname);
+        std::fs::create_dir_all(&dir).map_err(|e| AofOpenError::Dir {
+            dir: dir.clone(),
+            reason: e.to_string(),
+        })?;
+        let mut manifest = manifest.unwrap_or_default();
+        if manifest.is_empty() {
+            let base = manifest.new_base(&t.appendfilename, t.aof_use_rdb_preamble);
+            write_base(&dir.join(&base.name), dbs, &t).map_err(|e| AofOpenError::Incr {
+                path: dir.join(&base.name),
+                reason: e.to_string(),
+            })?;
+            slog::info!(
+                server.log,
+                "Creating AOF base file {} on server start",
+                base.name
+            );
+        }
+        let had_incr = !manifest.incrs.is_empty();
+        let incr = manifest.last_incr_or_new(&t.appendfilename);
+        if !had_incr {
+            manifest
+                .persist(&dir, &t.appendfilename)
+                .map_err(|e| AofOpenError::Manifest {
+                    reason: e.to_string(),
+                })?;
+            slog::info!(
+                server.log,
+                "Creating AOF incr file {} on server start",
+                incr.name
+            );
+        }
+        let path = dir.join(&incr.name);
+        let file = open_append(&path).map_err(|e| AofOpenError::Incr {
+            path: path.clone(),
+            reason: e.to_string(),
+        })?;
+        let status = Arc::new(AofStatus::default());
+        status.write_ok.store(true, Relaxed);
+        let size: u64 = manifest
+            .files_to_load()
+            .iter()
+            .map(|f| file_len(&dir.join(&f.name)))
+            .sum();
+        status.current_size.store(size, Relaxed);
+        status.base_size.store(size, Relaxed);
+        let log = server.log.new(slog::o!("actor" => "aof-writer/0"));
+        Ok(AofWriter {
+            dir,
+            filename: t.appendfilename.clone(),
+            manifest,
+            file,
+            selected: None,
+            buf: Vec::new(),
+            unsynced: false,
+            aof_enabled: t.appendonly,
+            server,
+            status,
+            mailbox,
+            log,
+        })
+    }
+
+    pub fn status(&self) -> Arc<AofStatus> {
+        self.status.clone()
+    }
+
+    fn policy(&self) -> Fsync {
+        Fsync::parse(&self.server.config.tunables().appendfsync)
+    }
+
+    /// Writes the buffer; on failure keeps it for the next attempt and reports it, as Redis's
+    /// `flushAppendOnlyFile` does.
+    fn flush(&mut self) -> bool {
+        if self.buf.is_empty() {
+            return true;
+        }
+        match self.file.write_all(&self.buf) {
+            Ok(()) => {
+                self.status
+                    .current_size
+                    .fetch_add(self.buf.len() as u64, Relaxed);
+                self.status
+                    .unsynced
+                    .fetch_add(self.buf.len() as u64, Relaxed);
+                self.buf.clear();
+                self.unsynced = true;
+                if !self.status.write_ok.swap(true, Relaxed) {
+                    slog::warn!(
+                        self.log,
+                        "AOF write error looks solved, Redis can write again."
+                    );
+                }
+                true
+            }
+            Err(e) => {
+                // A partial write may have landed: Redis truncates back; here the file is
+                // append-only and the next load treats a torn tail as truncation.
+                if self.status.write_ok.swap(false, Relaxed) {
+                    slog::warn!(self.log, "Error writing to the AOF file: {e}");
+                }
+                *self
+                    .status
+                    .write_error
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner()) = e.to_string();
+                false
+            }
+        }
+    }
+
+    fn sync(&mut self) {
+        if !self.unsynced {
+            return;
+        }
+        if let Err(e) = self.file.sync_data() {
+            slog::warn!(self.log, "Error syncing the AOF file: {e}");
+            return;
+        }
+        self.unsynced = false;
+        self.status.unsynced.store(0, Relaxed);
+    }
+
+    /// Redis's `openNewIncrAofForAppend`: writes so far stay in the current file, which is
+    /// synced; the next writes go to a new one named in the persisted manifest.
+    fn open_new_incr(&mut self) -> Result<(), String> {
+        self.flush();
+        self.sync();
+        let mut next = self.manifest.clone();
+        let incr: AofFile = next.new_incr(&self.filename);
+        let path = self.dir.join(&incr.name);
+        let file = open_append(&path).map_err(|e| e.to_string())?;
+        next.persist(&self.dir, &self.filename)
+            .map_err(|e| e.to_string())?;
+        self.manifest = next;
+        self.file = file;
+        self.selected = None;
+        Ok(())
+    }
+}
+
+impl Actor for AofWriter {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Self::Context) {
+        // everysec: one sync a second, on this thread, never the keyspace's.
+        ctx.run_interval(Duration::from_secs(1), |act, _| {
+            act.flush();
+            if act.policy() != Fsync::No {
+                act.sync();
+            }
+        });
+    }
+}
+
+impl Handler<Propagate> for AofWriter {
+    type Result = ();
+
+    fn handle(&mut self, msg: Propagate, _: &mut Self::Context) {
+        let _h = self.mailbox.handling();
+        encode(&mut self.buf, &mut self.selected, &msg.ops);
+        if self.flush() && self.policy() == Fsync::Always {
+            self.sync();
+        }
+    }
+}
+
+impl Handler<SyncAof> for AofWriter {
+    type Result = ();
+
+    fn handle(&mut self, _: SyncAof, _: &mut Self::Context) {
+        let _h = self.mailbox.handling();
+        self.flush();
+        self.sync();
+    }
+}
+
+impl Handler<StartRewrite> for AofWriter {
+    type Result = ();
+
+    fn handle(&mut self, _: StartRewrite, _: &mut Self::Context) {
+        let _h = self.mailbox.handling();
+        if let Err(e) = self.open_new_incr() {
+            slog::warn!(self.log, "Can't open new incr AOF for append: {e}");
+        }
+    }
+}
+
+impl Handler<InstallBase> for AofWriter {
+    type Result = Result<(), String>;
+
+    /// Redis's `backgroundRewriteDoneHandler`: the temp file becomes the new base, the incr
+    /// files it covers become history, the manifest is persisted, history is deleted.
+    fn handle(&mut self, msg: InstallBase, _: &mut Self::Context) -> Self::Result {
+        let _h = self.mailbox.handling();
+        let mut next = self.manifest.clone();
+        let base = next.new_base(&self.filename, msg.rdb_preamble);
+        let base_path = self.dir.join(&base.name);
+        std::fs::rename(&msg.tmp, &base_path).map_err(|e| {
+            let _ = std::fs::remove_file(&msg.tmp);
+            format!(
+                "Error trying to rename the temporary AOF base file {} into {}: {e}",
+                msg.tmp.display(),
+                base.name
+            )
+        })?;
+        next.mark_rewritten_incrs_as_history(self.aof_enabled);
+        next.persist(&self.dir, &self.filename)
+            .map_err(|e| format!("Error persisting the AOF manifest: {e}"))?;
+        let gone = next.remove_history();
+        for name in &gone {
+            let _ = std::fs::remove_file(self.dir.join(name));
+        }
+        if !gone.is_empty() {
+            next.persist(&self.dir, &self.filename)
+                .map_err(|e| format!("Error persisting the AOF manifest: {e}"))?;
+        }
+        self.manifest = next;
+        let size: u64 = self
+            .manifest
+            .files_to_load()
+            .iter()
+            .map(|f| file_len(&self.dir.join(&f.name)))
+            .sum();
+        self.status.current_size.store(size, Relaxed);
+        self.status.base_size.store(size, Relaxed);
+        Ok(())
+    }
+}
+
+/// The AOF writer as the keyspace sees it.
+#[derive(Clone)]
+pub struct AofLink {
+    pub append: Recipient<Propagate>,
+    pub start_rewrite: Recipient<StartRewrite>,
+    pub install_base: Recipient<InstallBase>,
+    pub sync: Recipient<SyncAof>,
+    pub status: Arc<AofStatus>,
+    pub mailbox: Arc<Mailbox>,
+}
+
+impl AofLink {
+    /// Starts the writer on a thread of its own.
+    pub fn spawn(writer: AofWriter) -> Self {
+        let status = writer.status();
+        let mailbox = writer.mailbox.clone();
+        let arbiter = Arbiter::new();
+        let addr = AofWriter::start_in_arbiter(&arbiter.handle(), move |_| writer);
+        AofLink {
+            append: addr.clone().recipient(),
+            start_rewrite: addr.clone().recipient(),
+            install_base: addr.clone().recipient(),
+            sync: addr.recipient(),
+            status,
+            mailbox,
+        }
+    }
+}

@@ -1,0 +1,118 @@
+//! The keyspace actor's side of the AOF: shipping each batch's propagated writes to the AOF
+//! writer (waiting for its sync under `appendfsync always` before the client hears back), and
+//! the rewrite's hand-offs.
+
+use super::background::{rewrite_growth_due, Job};
+use super::propagate::{Op, Propagate};
+use super::KeyspaceActor;
+use crate::aof::writer::{InstallBase, StartRewrite};
+use crate::config::Tunables;
+use crate::saver::{SaveError, Written};
+use crate::server::unix_ms;
+use actix::dev::RecipientRequest;
+use actix::prelude::*;
+use std::sync::atomic::Ordering::Relaxed;
+use std::sync::Arc;
+
+impl KeyspaceActor {
+    /// Sends what was propagated since the last call to the AOF writer. Under `appendfsync
+    /// always` returns the writer's acknowledgement, which the client's reply must wait for.
+    pub(super) fn ship(&mut self) -> Option<RecipientRequest<Propagate>> {
+        if self.state.prop.is_empty() {
+            return None;
+        }
+        let ops: Arc<[Op]> = self.state.prop.take().into();
+        let aof = self.aof.as_ref()?;
+        aof.mailbox.sent();
+        if self.fsync_always {
+            Some(aof.append.send(Propagate { ops }))
+        } else {
+            aof.append.do_send(Propagate { ops });
+            None
+        }
+    }
+
+    /// Ships without waiting: for writes no client is waiting on (expiry, timeouts).
+    pub(super) fn ship_now(&mut self) {
+        if let Some(ack) = self.ship() {
+            actix::spawn(async move {
+                let _ = ack.await;
+            });
+        }
+    }
+
+    /// The rewrite's snapshot begins: everything propagated so far belongs to the old files,
+    /// everything after to a new incremental file.
+    pub(super) fn aof_rewrite_begun(&mut self, _ctx: &mut Context<Self>) {
+        self.ship_now();
+        if let Some(aof) = &self.aof {
+            aof.mailbox.sent();
+            aof.start_rewrite.do_send(StartRewrite);
+        }
+    }
+
+    pub(super) fn aof_rewrite_abandoned(&mut self) {}
+
+    /// The base is written: the AOF writer installs it, and the job ends with its answer.
+    pub(super) fn aof_rewrite_written(&mut self, _w: Written, ctx: &mut Context<Self>) {
+        let t = self.server.config.tunables();
+        let tmp = std::path::PathBuf::from(&t.dir)
+            .join(format!("temp-rewriteaof-bg-{}.aof", std::process::id()));
+        let Some(aof) = &self.aof else {
+            self.rewrite_finished(Err("the AOF writer is not running".into()), ctx);
+            return;
+        };
+        aof.mailbox.sent();
+        let install = aof.install_base.send(InstallBase {
+            tmp,
+            rdb_preamble: true,
+        });
+        ctx.spawn(install.into_actor(self).map(|res, act, ctx| {
+            let res = res.unwrap_or_else(|_| Err("the AOF writer stopped".into()));
+            act.rewrite_finished(res, ctx);
+        }));
+    }
+
+    fn rewrite_finished(&mut self, res: Result<(), String>, ctx: &mut Context<Self>) {
+        if !self.state.bg.runs(Job::AofRewrite) {
+            return;
+        }
+        let now = unix_ms();
+        match res {
+            Ok(()) => {
+                slog::info!(self.log, "Background AOF rewrite terminated with success");
+                slog::info!(self.log, "Background AOF rewrite finished successfully");
+                self.state.bg.finish(true, now);
+            }
+            Err(e) => {
+                slog::warn!(self.log, "{e}");
+                slog::warn!(self.log, "Background AOF rewrite terminated with error");
+                self.state.bg.finish(false, now);
+            }
+        }
+        let _ = SaveError::NotOpen;
+        self.start_scheduled(ctx);
+    }
+
+    /// `auto-aof-rewrite-percentage`: rewrite once the AOF has grown enough since the last one.
+    pub(super) fn auto_rewrite_cron(&mut self, t: &Tunables, ctx: &mut Context<Self>) {
+        let Some(aof) = &self.aof else { return };
+        if !t.appendonly {
+            return;
+        }
+        let current = aof.status.current_size.load(Relaxed);
+        let base = aof.status.base_size.load(Relaxed);
+        if let Some(growth) = rewrite_growth_due(
+            current,
+            base,
+            t.auto_aof_rewrite_percentage,
+            t.auto_aof_rewrite_min_size,
+        ) {
+            slog::info!(
+                self.log,
+                "Starting automatic rewriting of AOF on {growth}% growth"
+            );
+            self.start_job(Job::AofRewrite, ctx);
+        }
+    }
+}

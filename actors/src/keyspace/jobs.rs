@@ -1,0 +1,270 @@
+//! The keyspace actor's background jobs: it walks the snapshot a slice at a time, yielding to
+//! the clients in between, hands the bytes to the snapshot writer, and records the outcome as
+//! Redis records a child's exit. Save points and scheduled jobs are checked from the cron.
+
+use super::background::{due_save_point, Job, Running};
+use super::snapshot::Snapshot;
+use super::KeyspaceActor;
+use crate::rdb::RdbOptions;
+use crate::saver::{FinishFile, OpenFile, SaveError, WriteChunk, Written};
+use crate::server::unix_ms;
+use actix::prelude::*;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// How long one slice of the walk may hold the keyspace: a client waits at most about this
+/// long behind it.
+const SLICE: Duration = Duration::from_micros(500);
+/// Slots visited between clock reads.
+const STEP_SLOTS: usize = 128;
+/// Bytes gathered before they go to the writer.
+const CHUNK: usize = 256 * 1024;
+
+impl KeyspaceActor {
+    /// Begins `job` now. The caller has checked that nothing else runs.
+    pub(super) fn start_job(&mut self, job: Job, ctx: &mut Context<Self>) {
+        let t = self.server.config.tunables();
+        let now = unix_ms();
+        let Some(saver) = &self.saver else {
+            slog::warn!(
+                self.log,
+                "Background saving is not available: no snapshot writer"
+            );
+            self.state.bg.running = Some(Running {
+                job,
+                started_ms: now,
+                dirty_at_start: self.state.dirty,
+            });
+            self.job_done(job, Err(SaveError::NotOpen), ctx);
+            return;
+        };
+        let tmp = temp_path(&t.dir, job);
+        saver.mailbox.sent();
+        saver.open.do_send(OpenFile { tmp });
+        if job == Job::AofRewrite {
+            self.aof_rewrite_begun(ctx);
+        }
+        let opts = RdbOptions {
+            compression: t.rdbcompression,
+            checksum: t.rdbchecksum,
+            used_mem: (self.server.used_memory)(),
+            aof_base: job == Job::AofRewrite,
+            ..RdbOptions::default()
+        };
+        self.snapshot = Some(Snapshot::begin(&mut self.state.dbs, &opts));
+        self.state.bg.running = Some(Running {
+            job,
+            started_ms: now,
+            dirty_at_start: self.state.dirty,
+        });
+        let pid = std::process::id();
+        match job {
+            Job::Bgsave => {
+                self.state.bg.last_bgsave_try_ms = now;
+                slog::info!(self.log, "Background saving started by pid {pid}");
+            }
+            Job::AofRewrite => {
+                slog::info!(
+                    self.log,
+                    "Background append only file rewriting started by pid {pid}"
+                );
+            }
+        }
+        self.schedule_snapshot_slice(ctx);
+    }
+
+    /// The next slice runs once every other task on this thread (the connections) has had a
+    /// turn, so clients are served between slices.
+    fn schedule_snapshot_slice(&mut self, ctx: &mut Context<Self>) {
+        ctx.spawn(
+            async { tokio::task::yield_now().await }
+                .into_actor(self)
+                .map(|_, act, ctx| act.snapshot_slice(ctx)),
+        );
+    }
+
+    fn snapshot_slice(&mut self, ctx: &mut Context<Self>) {
+        let Some(snap) = &mut self.snapshot else {
+            return;
+        };
+        let start = Instant::now();
+        let mut done = false;
+        while !done && start.elapsed() < SLICE {
+            done = snap.step(&mut self.state.dbs, STEP_SLOTS);
+            if snap.pending_bytes() >= CHUNK {
+                break;
+            }
+        }
+        if done || snap.pending_bytes() >= CHUNK {
+            let chunk = snap.take_output();
+            if let Some(saver) = &self.saver {
+                saver.mailbox.sent();
+                saver.write.do_send(WriteChunk(chunk));
+            }
+        }
+        if done {
+            self.snapshot = None;
+            self.finish_snapshot(ctx);
+        } else {
+            self.schedule_snapshot_slice(ctx);
+        }
+    }
+
+    /// Asks the writer to close the file; the outcome comes back as a job end.
+    fn finish_snapshot(&mut self, ctx: &mut Context<Self>) {
+        let (Some(saver), Some(running)) = (&self.saver, self.state.bg.running) else {
+            return;
+        };
+        let t = self.server.config.tunables();
+        let path = match running.job {
+            Job::Bgsave => crate::persistence::dump_path(&t),
+            Job::AofRewrite => temp_path(&t.dir, Job::AofRewrite),
+        };
+        saver.mailbox.sent();
+        let finish = saver.finish.send(FinishFile {
+            path,
+            checksum: t.rdbchecksum,
+        });
+        ctx.spawn(finish.into_actor(self).map(move |res, act, ctx| {
+            let res = res.unwrap_or(Err(SaveError::Write {
+                reason: "the snapshot writer stopped".into(),
+            }));
+            act.job_done(running.job, res, ctx);
+        }));
+    }
+
+    /// Stops the server once the AOF is synced, as Redis's `prepareForShutdown` flushes and
+    /// fsyncs it before exiting.
+    pub(super) fn stop_server(&mut self, ctx: &mut Context<Self>) {
+        self.kill_job();
+        self.ship_now();
+        let Some(aof) = &self.aof else {
+            System::current().stop();
+            return;
+        };
+        slog::info!(self.log, "Calling fsync() on the AOF file.");
+        aof.mailbox.sent();
+        let synced = aof.sync.send(crate::aof::writer::SyncAof);
+        ctx.wait(synced.into_actor(self).map(|_, _, _| {
+            System::current().stop();
+        }));
+    }
+
+    /// Abandons a running job (SHUTDOWN, FLUSHALL), as Redis kills its child.
+    pub(super) fn kill_job(&mut self) {
+        match self.state.bg.running.map(|r| r.job) {
+            Some(Job::Bgsave) => {
+                slog::warn!(self.log, "There is a child saving an .rdb. Killing it!")
+            }
+            Some(Job::AofRewrite) => {
+                slog::warn!(self.log, "There is a child rewriting the AOF. Killing it!")
+            }
+            None => {}
+        }
+        if let Some(snap) = self.snapshot.take() {
+            snap.abort(&mut self.state.dbs);
+            if let Some(saver) = &self.saver {
+                saver.mailbox.sent();
+                saver.abort.do_send(crate::saver::AbortFile);
+            }
+        }
+        if let Some(r) = self.state.bg.running.take() {
+            if r.job == Job::AofRewrite {
+                self.aof_rewrite_abandoned();
+            }
+        }
+    }
+
+    /// Records how a job ended, as Redis's `backgroundSaveDoneHandler` /
+    /// `backgroundRewriteDoneHandler`, then starts a scheduled one.
+    pub(super) fn job_done(
+        &mut self,
+        job: Job,
+        res: Result<Written, SaveError>,
+        ctx: &mut Context<Self>,
+    ) {
+        if !self.state.bg.runs(job) {
+            return; // killed meanwhile
+        }
+        let now = unix_ms();
+        match (job, res) {
+            (Job::Bgsave, Ok(_)) => {
+                slog::info!(self.log, "DB saved on disk");
+                slog::info!(self.log, "Background saving terminated with success");
+                let r = self.state.bg.finish(true, now).expect("runs");
+                self.state.dirty = self.state.dirty.saturating_sub(r.dirty_at_start);
+                self.state.lastsave = now / 1000;
+                self.state.stats.rdb_saves += 1;
+            }
+            (Job::AofRewrite, Ok(w)) => {
+                self.aof_rewrite_written(w, ctx);
+                return; // the AOF writer's answer ends the job
+            }
+            (_, Err(e)) => {
+                slog::warn!(self.log, "{e}");
+                match job {
+                    Job::Bgsave => slog::warn!(self.log, "Background saving error"),
+                    Job::AofRewrite => {
+                        slog::warn!(self.log, "Background AOF rewrite terminated with error");
+                        self.aof_rewrite_abandoned();
+                    }
+                }
+                self.state.bg.finish(false, now);
+            }
+        }
+        self.start_scheduled(ctx);
+    }
+
+    /// A job that had to wait for another starts once that one is over.
+    pub(super) fn start_scheduled(&mut self, ctx: &mut Context<Self>) {
+        if self.state.bg.running.is_some() {
+            return;
+        }
+        if std::mem::take(&mut self.state.bg.rewrite_scheduled) {
+            self.start_job(Job::AofRewrite, ctx);
+        } else if std::mem::take(&mut self.state.bg.bgsave_scheduled) {
+            self.start_job(Job::Bgsave, ctx);
+        }
+    }
+
+    /// The cron's part: scheduled jobs, then `save` points, as Redis's serverCron.
+    pub(super) fn persistence_cron(&mut self, ctx: &mut Context<Self>) {
+        if self.state.bg.running.is_some() {
+            return;
+        }
+        self.start_scheduled(ctx);
+        if self.state.bg.running.is_some() {
+            return;
+        }
+        let t = self.server.config.tunables();
+        let now = unix_ms();
+        if let Some((secs, changes)) = due_save_point(
+            &t.save,
+            self.state.dirty,
+            self.state.lastsave,
+            &self.state.bg,
+            now,
+        ) {
+            let _ = changes;
+            slog::info!(
+                self.log,
+                "{} changes in {} seconds. Saving...",
+                changes,
+                secs
+            );
+            self.start_job(Job::Bgsave, ctx);
+            return;
+        }
+        self.auto_rewrite_cron(&t, ctx);
+    }
+}
+
+/// Where a job's file is written before it is complete: Redis's child's names.
+fn temp_path(dir: &str, job: Job) -> PathBuf {
+    let pid = std::process::id();
+    let name = match job {
+        Job::Bgsave => format!("temp-{pid}.rdb"),
+        Job::AofRewrite => format!("temp-rewriteaof-bg-{pid}.aof"),
+    };
+    PathBuf::from(dir).join(name)
+}

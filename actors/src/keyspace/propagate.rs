@@ -1,0 +1,180 @@
+//! What the keyspace hands on after it runs commands: the writes, in the form Redis propagates
+//! them to the AOF and to replicas (relative expiries made absolute, blocking pops as plain
+//! pops, expirations as `DEL`), collected per execution unit and shipped after each batch.
+
+use actix::prelude::*;
+use bytes::Bytes;
+use std::sync::Arc;
+
+/// Append these writes, in order, to the stream (the AOF writer; replication's backlog).
+#[derive(Message, Debug, Clone)]
+#[rtype(result = "()")]
+pub struct Propagate {
+    pub ops: Arc<[Op]>,
+}
+
+/// Encodes `ops` as Redis writes them to the AOF and the replication stream: each a RESP
+/// array of bulk strings, preceded by `SELECT` whenever the database differs from `selected`
+/// (which it updates; `None` forces a SELECT, as at the start of a file).
+pub fn encode(out: &mut Vec<u8>, selected: &mut Option<usize>, ops: &[Op]) {
+    for op in ops {
+        if *selected != Some(op.db) {
+            let db = op.db.to_string();
+            put_command(out, [b"SELECT".as_slice(), db.as_bytes()]);
+            *selected = Some(op.db);
+        }
+        put_command(out, op.argv.iter().map(|a| a.as_ref()));
+    }
+}
+
+fn put_command<'a, I>(out: &mut Vec<u8>, args: I)
+where
+    I: IntoIterator<Item = &'a [u8]>,
+    I::IntoIter: ExactSizeIterator,
+{
+    let args = args.into_iter();
+    out.push(b'*');
+    out.extend_from_slice(args.len().to_string().as_bytes());
+    out.extend_from_slice(b"\r\n");
+    for a in args {
+        out.push(b'$');
+        out.extend_from_slice(a.len().to_string().as_bytes());
+        out.extend_from_slice(b"\r\n");
+        out.extend_from_slice(a);
+        out.extend_from_slice(b"\r\n");
+    }
+}
+
+/// One propagated command and the database it applies to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Op {
+    pub db: usize,
+    pub argv: Vec<Bytes>,
+}
+
+impl Op {
+    pub fn new(db: usize, argv: Vec<Bytes>) -> Self {
+        Op { db, argv }
+    }
+}
+
+/// The ops of the running execution unit (one command, or one EXEC) and those of finished
+/// units of the current batch. Collecting costs nothing while nobody consumes them.
+#[derive(Debug, Default)]
+pub struct Propagation {
+    /// Whether an AOF or a replica wants the stream.
+    pub enabled: bool,
+    /// Ops of the unit in progress.
+    unit: Vec<Op>,
+    /// Finished units of this batch, wrapped as Redis wraps them.
+    pub done: Vec<Op>,
+}
+
+impl Propagation {
+    /// Queues an op of the running unit.
+    pub fn push(&mut self, db: usize, argv: Vec<Bytes>) {
+        if self.enabled {
+            self.unit.push(Op::new(db, argv));
+        }
+    }
+
+    /// Ends an execution unit: more than one op goes out wrapped in MULTI/EXEC so replicas and
+    /// the AOF apply it atomically, as Redis 7.0's `propagatePendingCommands` does.
+    pub fn end_unit(&mut self) {
+        match self.unit.len() {
+            0 => {}
+            1 => self.done.append(&mut self.unit),
+            _ => {
+                let db = self.unit[0].db;
+                self.done
+                    .push(Op::new(db, vec![Bytes::from_static(b"MULTI")]));
+                self.done.append(&mut self.unit);
+                let db = self.done.last().map_or(db, |o| o.db);
+                self.done
+                    .push(Op::new(db, vec![Bytes::from_static(b"EXEC")]));
+            }
+        }
+    }
+
+    /// Takes everything finished so far.
+    pub fn take(&mut self) -> Vec<Op> {
+        std::mem::take(&mut self.done)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.done.is_empty()
+    }
+}
+
+/// What a command propagates, decided by its handler.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum Rule {
+    /// Its own arguments, if it changed the dataset.
+    #[default]
+    AsIs,
+    /// These arguments instead, if it changed the dataset.
+    As(Vec<Bytes>),
+    /// Nothing beyond what it queued itself.
+    Nothing,
+}
+
+/// Builds an argv from anything byte-like.
+pub fn argv<const N: usize>(parts: [&[u8]; N]) -> Vec<Bytes> {
+    parts.iter().map(|p| Bytes::copy_from_slice(p)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(ops: &[Op]) -> Vec<String> {
+        ops.iter()
+            .map(|o| String::from_utf8_lossy(&o.argv[0]).into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn encodes_with_select_on_db_changes() {
+        let ops = [
+            Op::new(0, argv([b"SET", b"k", b"v"])),
+            Op::new(0, argv([b"DEL", b"k"])),
+            Op::new(3, argv([b"INCR", b"n"])),
+        ];
+        let mut out = Vec::new();
+        let mut selected = None;
+        encode(&mut out, &mut selected, &ops);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n\
+             *2\r\n$3\r\nDEL\r\n$1\r\nk\r\n*2\r\n$6\r\nSELECT\r\n$1\r\n3\r\n\
+             *2\r\n$4\r\nINCR\r\n$1\r\nn\r\n"
+        );
+        assert_eq!(selected, Some(3));
+    }
+
+    #[test]
+    fn disabled_collects_nothing() {
+        let mut p = Propagation::default();
+        p.push(0, argv([b"SET", b"k", b"v"]));
+        p.end_unit();
+        assert!(p.is_empty());
+    }
+
+    #[test]
+    fn one_op_goes_bare_more_are_wrapped() {
+        let mut p = Propagation {
+            enabled: true,
+            ..Default::default()
+        };
+        p.push(0, argv([b"SET", b"k", b"v"]));
+        p.end_unit();
+        p.push(0, argv([b"DEL", b"k"]));
+        p.push(2, argv([b"SET", b"k", b"w"]));
+        p.end_unit();
+        p.end_unit();
+        let ops = p.take();
+        assert_eq!(names(&ops), ["SET", "MULTI", "DEL", "SET", "EXEC"]);
+        assert_eq!(ops[4].db, 2);
+        assert!(p.is_empty());
+    }
+}
