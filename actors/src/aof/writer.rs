@@ -133,6 +133,15 @@ fn write_base(
     out.get_ref().sync_all()
 }
 
+/// The C library's message for an I/O error, as Redis quotes `strerror(errno)`.
+fn strerror(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    match s.find(" (os error") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
 fn open_append(path: &Path) -> std::io::Result<File> {
     OpenOptions::new().create(true).append(true).open(path)
 }
@@ -260,7 +269,7 @@ impl AofWriter {
                     .status
                     .write_error
                     .lock()
-                    .unwrap_or_else(|p| p.into_inner()) = e.to_string();
+                    .unwrap_or_else(|p| p.into_inner()) = strerror(&e);
                 false
             }
         }

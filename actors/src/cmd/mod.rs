@@ -149,6 +149,28 @@ impl Exec<'_> {
         self.ks.notify(class, event, db, key);
     }
 
+    /// Propagate `parts` instead of the command's own arguments (Redis's
+    /// `rewriteClientCommandVector`), e.g. a relative expiry as an absolute one.
+    pub fn propagate_as(&mut self, parts: &[&[u8]]) {
+        if self.ks.prop.enabled {
+            self.prop = Rule::As(parts.iter().map(|p| Bytes::copy_from_slice(p)).collect());
+        }
+    }
+
+    /// Propagate `argv` now, before the command's own propagation (Redis's `alsoPropagate`).
+    pub fn also_propagate(&mut self, parts: &[&[u8]]) {
+        if self.ks.prop.enabled {
+            let argv = parts.iter().map(|p| Bytes::copy_from_slice(p)).collect();
+            self.ks.prop.push(self.session.db, argv);
+        }
+    }
+
+    /// The command propagates nothing of its own (what it needed went out with
+    /// [`Exec::also_propagate`]).
+    pub fn propagate_nothing(&mut self) {
+        self.prop = Rule::Nothing;
+    }
+
     /// For a blocking command with nothing to serve: parks the client on `keys` (reply later),
     /// or, where blocking is not allowed (MULTI/EXEC, a retry), answers the timeout reply now.
     pub fn block_on(&mut self, keys: Vec<Vec<u8>>, timeout_ms: u64, timeout_reply: TimeoutReply) {
@@ -333,6 +355,11 @@ impl CommandTable {
         if !ex.session.authenticated && spec.flags & flags::NO_AUTH == 0 {
             return Err(CmdError::NoAuth);
         }
+        if spec.flags & flags::WRITE != 0 || spec.name == "ping" {
+            if let Some(e) = disk_error(ex.ks, ex.server) {
+                return Err(e);
+            }
+        }
         if ex.session.in_resp2_pubsub() && spec.flags & flags::PUBSUB_CONTEXT == 0 {
             return Err(CmdError::other(format!(
                 "ERR Can't execute '{name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"
@@ -390,6 +417,31 @@ impl CommandTable {
         }
         Ok((spec, CmdName(spec.name, ""), 1))
     }
+}
+
+/// Redis's `writeCommandsDeniedByDiskError`: after a failed BGSAVE (with save points and
+/// `stop-writes-on-bgsave-error yes`) or a failed AOF write, writes and PING are refused.
+fn disk_error(ks: &Keyspace, server: &ServerContext) -> Option<CmdError> {
+    if !ks.bg.last_bgsave_ok {
+        let t = server.config.tunables();
+        if t.stop_writes_on_bgsave_error && !t.save.is_empty() {
+            return Some(CmdError::other(
+                "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.",
+            ));
+        }
+    }
+    let aof = ks.aof_status.as_deref()?;
+    if aof.write_ok.load(std::sync::atomic::Ordering::Relaxed) {
+        return None;
+    }
+    let reason = aof
+        .write_error
+        .lock()
+        .map(|r| r.clone())
+        .unwrap_or_default();
+    Some(CmdError::other(format!(
+        "MISCONF Errors writing to the AOF file: {reason}"
+    )))
 }
 
 /// Redis's `call()`: runs the handler and, if the dataset changed, queues what it propagates.

@@ -37,6 +37,9 @@ pub struct BgStatus {
     pub last_rewrite_time_sec: i64,
     pub rewrites: u64,
     pub rewrites_consecutive_failures: u64,
+    /// The running snapshot's progress (INFO `current_save_keys_processed` / `_total`).
+    pub keys_processed: u64,
+    pub keys_total: u64,
 }
 
 impl Default for BgStatus {
@@ -52,6 +55,8 @@ impl Default for BgStatus {
             last_rewrite_time_sec: -1,
             rewrites: 0,
             rewrites_consecutive_failures: 0,
+            keys_processed: 0,
+            keys_total: 0,
         }
     }
 }
@@ -75,6 +80,8 @@ impl BgStatus {
     /// Records the end of the running job; returns it.
     pub fn finish(&mut self, ok: bool, now_ms: u64) -> Option<Running> {
         let r = self.running.take()?;
+        self.keys_processed = 0;
+        self.keys_total = 0;
         let secs = (now_ms.saturating_sub(r.started_ms) / 1000) as i64;
         match r.job {
             Job::Bgsave => {

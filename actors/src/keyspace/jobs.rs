@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 /// How long one slice of the walk may hold the keyspace: a client waits at most about this
 /// long behind it.
-const SLICE: Duration = Duration::from_micros(500);
+const SLICE: Duration = Duration::from_micros(200);
 /// Slots visited between clock reads.
 const STEP_SLOTS: usize = 128;
 /// Bytes gathered before they go to the writer.
@@ -52,6 +52,8 @@ impl KeyspaceActor {
             ..RdbOptions::default()
         };
         self.snapshot = Some(Snapshot::begin(&mut self.state.dbs, &opts));
+        self.state.bg.keys_processed = 0;
+        self.state.bg.keys_total = self.state.dbs.iter().map(|d| d.len() as u64).sum();
         self.state.bg.running = Some(Running {
             job,
             started_ms: now,
@@ -95,6 +97,7 @@ impl KeyspaceActor {
                 break;
             }
         }
+        self.state.bg.keys_processed = snap.keys;
         if done || snap.pending_bytes() >= CHUNK {
             let chunk = snap.take_output();
             if let Some(saver) = &self.saver {

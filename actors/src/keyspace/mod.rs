@@ -141,6 +141,7 @@ impl KeyspaceActor {
 
     /// Appends every write to the AOF through `aof`.
     pub fn with_aof(mut self, aof: crate::aof::writer::AofLink) -> Self {
+        self.state.aof_status = Some(aof.status.clone());
         self.aof = Some(aof);
         self.state.prop.enabled = true;
         self
@@ -155,6 +156,7 @@ impl KeyspaceActor {
 
     /// Starts from databases loaded from disk.
     pub fn with_dbs(mut self, dbs: Vec<db::Db>) -> Self {
+        self.state.stats.keys_loaded = dbs.iter().map(|d| d.len() as u64).sum();
         self.state.dbs = dbs;
         self
     }

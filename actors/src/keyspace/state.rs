@@ -13,6 +13,8 @@ pub struct KeyspaceStats {
     pub total_error_replies: u64,
     /// Successful saves (INFO persistence `rdb_saves`).
     pub rdb_saves: u64,
+    /// Keys the last load at startup brought in (`rdb_last_load_keys_loaded`).
+    pub keys_loaded: u64,
     /// `instantaneous_ops_per_sec`, `_input_kbps`, `_output_kbps`.
     pub ops_rate: crate::stats::RateSampler,
     pub input_rate: crate::stats::RateSampler,
@@ -103,6 +105,8 @@ pub struct Keyspace {
     pub prop: super::propagate::Propagation,
     /// BGSAVE and AOF rewrite bookkeeping.
     pub bg: super::background::BgStatus,
+    /// The AOF writer's status, when `appendonly yes`.
+    pub aof_status: Option<std::sync::Arc<crate::aof::writer::AofStatus>>,
 }
 
 impl Keyspace {
@@ -122,6 +126,7 @@ impl Keyspace {
             rng: Rng::new(seed),
             prop: Default::default(),
             bg: Default::default(),
+            aof_status: None,
         }
     }
 

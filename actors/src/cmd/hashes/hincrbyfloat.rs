@@ -48,6 +48,7 @@ fn hincrbyfloat(ex: &mut Exec, mut args: Args) -> Result<(), CmdError> {
     ex.out.bulk(text.as_bytes());
     ex.changed(notify::HASH, "hincrbyfloat", key);
     ex.ks.dirty += 1;
+    ex.propagate_as(&[b"HSET", key, field, text.as_bytes()]);
     Ok(())
 }
 

@@ -171,9 +171,15 @@ pub fn expire_generic(ex: &mut Exec, mut args: Args, kind: ExpireKind) -> Result
     if when <= ex.now as i64 {
         d.remove(key);
         ex.changed(notify::GENERIC, "del", key);
+        ex.propagate_as(&[b"DEL", key]);
     } else {
         d.set_expire(key, when as u64);
         ex.changed(notify::GENERIC, "expire", key);
+        // As PEXPIREAT with the absolute time, options kept (Redis rewrites only these two).
+        let at = when.to_string();
+        let mut parts: Vec<&[u8]> = vec![b"PEXPIREAT", key, at.as_bytes()];
+        parts.extend(args.all()[3..].iter().map(|a| a.as_ref()));
+        ex.propagate_as(&parts);
     }
     ex.ks.dirty += 1;
     ex.out.int(1);

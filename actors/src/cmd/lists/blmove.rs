@@ -42,7 +42,11 @@ pub fn parse(args: &[Bytes]) -> Result<ListBlock, CmdError> {
 
 fn run(ex: &mut Exec, args: Args) -> Result<(), CmdError> {
     let block = parse(args.rest())?;
-    blocking::run(ex, block)
+    blocking::run(ex, block)?;
+    // Replicas must not block: they get the plain move, sides as the client wrote them.
+    let a = args.all();
+    ex.propagate_as(&[b"LMOVE", &a[1], &a[2], &a[3], &a[4]]);
+    Ok(())
 }
 
 #[cfg(test)]

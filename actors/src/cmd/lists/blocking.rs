@@ -136,6 +136,7 @@ fn serve_now(ex: &mut Exec, block: &ListBlock) -> Result<bool, CmdError> {
             };
             pop_one(ex, key, *end);
             super::elements_removed(ex, key, *end, 1);
+            ex.propagate_as(&[super::pop_name(*end), key]);
             Ok(true)
         }
         ListBlockOp::MPop { end, count } => {

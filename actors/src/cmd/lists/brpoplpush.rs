@@ -38,7 +38,10 @@ pub fn parse(args: &[Bytes]) -> Result<ListBlock, CmdError> {
 
 fn run(ex: &mut Exec, args: Args) -> Result<(), CmdError> {
     let block = parse(args.rest())?;
-    blocking::run(ex, block)
+    blocking::run(ex, block)?;
+    let a = args.all();
+    ex.propagate_as(&[b"RPOPLPUSH", &a[1], &a[2]]);
+    Ok(())
 }
 
 #[cfg(test)]

@@ -236,6 +236,17 @@ pub fn pop_with_key(ex: &mut Exec, key: &[u8], end: End, count: usize) {
         .expect("caller checked the list");
     let n = pop_many(&mut ex.out, list, end, count);
     elements_removed(ex, key, end, n);
+    // LMPOP and BLMPOP go out as the pop they did, with the count that was served.
+    let n = n.to_string();
+    ex.propagate_as(&[pop_name(end), key, n.as_bytes()]);
+}
+
+/// The plain pop a blocking or multi-key pop is propagated as.
+pub fn pop_name(end: End) -> &'static [u8] {
+    match end {
+        End::Head => b"LPOP",
+        End::Tail => b"RPOP",
+    }
 }
 
 /// LPUSH, RPUSH, LPUSHX, RPUSHX: pushes every element in argument order and replies with the

@@ -334,7 +334,9 @@ fn total_system_memory() -> u64 {
 }
 
 fn persistence(ex: &Exec, o: &mut String) {
+    use crate::keyspace::background::Job;
     let t = ex.server.config.tunables();
+    let bg = &ex.ks.bg;
     for name in [
         "loading",
         "async_loading",
@@ -344,31 +346,67 @@ fn persistence(ex: &Exec, o: &mut String) {
     ] {
         line(o, name, 0);
     }
-    line(o, "current_fork_perc", "0.00");
-    line(o, "current_save_keys_processed", 0);
-    line(o, "current_save_keys_total", 0);
+    let (done, total) = (bg.keys_processed, bg.keys_total);
+    let perc = if bg.running.is_some() && total > 0 {
+        done as f64 * 100.0 / total as f64
+    } else {
+        0.0
+    };
+    line(o, "current_fork_perc", format!("{perc:.2}"));
+    line(o, "current_save_keys_processed", done);
+    line(o, "current_save_keys_total", total);
     line(o, "rdb_changes_since_last_save", ex.ks.dirty);
-    line(o, "rdb_bgsave_in_progress", 0);
+    line(o, "rdb_bgsave_in_progress", bg.runs(Job::Bgsave) as u8);
     line(o, "rdb_last_save_time", ex.ks.lastsave);
-    line(o, "rdb_last_bgsave_status", "ok");
-    line(o, "rdb_last_bgsave_time_sec", -1);
-    line(o, "rdb_current_bgsave_time_sec", -1);
+    line(o, "rdb_last_bgsave_status", status(bg.last_bgsave_ok));
+    line(o, "rdb_last_bgsave_time_sec", bg.last_bgsave_time_sec);
+    line(
+        o,
+        "rdb_current_bgsave_time_sec",
+        bg.current_time_sec(Job::Bgsave, ex.now),
+    );
     line(o, "rdb_saves", ex.ks.stats.rdb_saves);
     line(o, "rdb_last_cow_size", 0);
     line(o, "rdb_last_load_keys_expired", 0);
-    line(o, "rdb_last_load_keys_loaded", 0);
+    line(o, "rdb_last_load_keys_loaded", ex.ks.stats.keys_loaded);
     line(o, "aof_enabled", t.appendonly as u8);
-    line(o, "aof_rewrite_in_progress", 0);
-    line(o, "aof_rewrite_scheduled", 0);
-    line(o, "aof_last_rewrite_time_sec", -1);
-    line(o, "aof_current_rewrite_time_sec", -1);
-    line(o, "aof_last_bgrewrite_status", "ok");
-    line(o, "aof_rewrites", 0);
-    line(o, "aof_rewrites_consecutive_failures", 0);
-    line(o, "aof_last_write_status", "ok");
+    line(o, "aof_rewrite_in_progress", bg.runs(Job::AofRewrite) as u8);
+    line(o, "aof_rewrite_scheduled", bg.rewrite_scheduled as u8);
+    line(o, "aof_last_rewrite_time_sec", bg.last_rewrite_time_sec);
+    line(
+        o,
+        "aof_current_rewrite_time_sec",
+        bg.current_time_sec(Job::AofRewrite, ex.now),
+    );
+    line(o, "aof_last_bgrewrite_status", status(bg.last_rewrite_ok));
+    line(o, "aof_rewrites", bg.rewrites);
+    line(
+        o,
+        "aof_rewrites_consecutive_failures",
+        bg.rewrites_consecutive_failures,
+    );
+    let aof = ex.ks.aof_status.as_deref();
+    let write_ok = aof.is_none_or(|a| a.write_ok.load(Relaxed));
+    line(o, "aof_last_write_status", status(write_ok));
     line(o, "aof_last_cow_size", 0);
     line(o, "module_fork_in_progress", 0);
     line(o, "module_fork_last_cow_size", 0);
+    if let (true, Some(a)) = (t.appendonly, aof) {
+        line(o, "aof_current_size", a.current_size.load(Relaxed));
+        line(o, "aof_base_size", a.base_size.load(Relaxed));
+        line(o, "aof_pending_rewrite", 0);
+        line(o, "aof_buffer_length", 0);
+        line(o, "aof_pending_bio_fsync", 0);
+        line(o, "aof_delayed_fsync", a.delayed_fsync.load(Relaxed));
+    }
+}
+
+fn status(ok: bool) -> &'static str {
+    if ok {
+        "ok"
+    } else {
+        "err"
+    }
 }
 
 fn stats(ex: &Exec, o: &mut String) {

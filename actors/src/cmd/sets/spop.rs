@@ -60,6 +60,7 @@ fn spop(ex: &mut Exec, mut args: Args) -> Result<(), CmdError> {
         ex.ks.db(db).remove(key);
         ex.ks.notify(notify::GENERIC, "del", db, key);
         ex.ks.signal_modified(db, key);
+        ex.propagate_as(&[b"DEL", key]);
         return Ok(());
     }
     let mut rng = ex.ks.rng.clone();
@@ -86,6 +87,13 @@ fn spop(ex: &mut Exec, mut args: Args) -> Result<(), CmdError> {
         ex.out.bulk(m);
     }
     ex.ks.signal_modified(db, key);
+    // Random picks cannot be replayed: the members go out as SREMs of at most 1024 each.
+    for batch in popped.chunks(1024) {
+        let mut parts: Vec<&[u8]> = vec![b"SREM", key];
+        parts.extend(batch.iter().map(|m| m.as_slice()));
+        ex.also_propagate(&parts);
+    }
+    ex.propagate_nothing();
     Ok(())
 }
 
@@ -107,6 +115,7 @@ fn pop_one(ex: &mut Exec, key: &[u8]) -> Result<(), CmdError> {
     }
     ex.ks.signal_modified(db, key);
     ex.ks.dirty += 1;
+    ex.propagate_as(&[b"SREM", key, &m]);
     Ok(())
 }
 

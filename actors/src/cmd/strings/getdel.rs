@@ -30,6 +30,7 @@ fn getdel(ex: &mut Exec, mut args: Args) -> Result<(), CmdError> {
     ex.ks.db(db).remove(key);
     ex.changed(notify::GENERIC, "del", key);
     ex.ks.dirty += 1;
+    ex.propagate_as(&[b"DEL", key]);
     Ok(())
 }
 

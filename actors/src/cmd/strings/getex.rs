@@ -50,16 +50,20 @@ fn getex(ex: &mut Exec, mut args: Args) -> Result<(), CmdError> {
             d.remove(key);
             ex.changed(notify::GENERIC, "del", key);
             ex.ks.dirty += 1;
+            ex.propagate_as(&[b"DEL", key]);
         }
         Some(at) => {
             d.set_expire(key, at);
             ex.changed(notify::GENERIC, "expire", key);
             ex.ks.dirty += 1;
+            let at = at.to_string();
+            ex.propagate_as(&[b"PEXPIREAT", key, at.as_bytes()]);
         }
         None if expire == ExpireOpt::Persist && d.get(key).is_some_and(|e| e.expire_at != 0) => {
             d.set_expire(key, 0);
             ex.changed(notify::GENERIC, "persist", key);
             ex.ks.dirty += 1;
+            ex.propagate_as(&[b"PERSIST", key]);
         }
         None => {}
     }

@@ -51,6 +51,8 @@ fn incrbyfloat(ex: &mut Exec, mut args: Args) -> Result<(), CmdError> {
     }
     ex.changed(notify::STRING, "incrbyfloat", key);
     ex.ks.dirty += 1;
+    // Float formatting may differ elsewhere: replicas get the exact result.
+    ex.propagate_as(&[b"SET", key, text.as_bytes(), b"KEEPTTL"]);
     ex.out.bulk(text.as_bytes());
     Ok(())
 }

@@ -158,9 +158,12 @@ pub fn set_generic(
         notify_new(ex, db, key);
     }
     ex.changed(notify::STRING, "set", key);
-    if deadline.is_some() {
+    if let Some(at) = deadline {
         // setExpire does not signal: the `set` above already did.
         ex.ks.notify(notify::GENERIC, "expire", db, key);
+        // Replicas and the AOF get the absolute time, so replaying later expires it alike.
+        let at = at.to_string();
+        ex.propagate_as(&[b"SET", key, value, b"PXAT", at.as_bytes()]);
     }
     Ok(true)
 }

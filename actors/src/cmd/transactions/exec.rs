@@ -49,5 +49,7 @@ fn exec(ex: &mut Exec, _: Args) -> Result<(), CmdError> {
         table.exec_queued(ex, args);
     }
     ex.may_block = may_block;
+    // What the queued commands propagated goes out as one transaction; EXEC adds nothing.
+    ex.propagate_nothing();
     Ok(())
 }

@@ -45,6 +45,17 @@ pub fn pop_generic<K: AsRef<[u8]>>(
         return Ok(());
     }
     pop_from(ex, key, max, count.max(1) as usize, shape);
+    if shape.emit_key {
+        // The blocking pops and ZMPOP reach replicas as the plain pop: ZMPOP and BZMPOP with
+        // the count asked for, BZPOPMIN/BZPOPMAX without one.
+        let name: &[u8] = if max { b"ZPOPMAX" } else { b"ZPOPMIN" };
+        let n = count.max(1).to_string();
+        if shape.nested {
+            ex.propagate_as(&[name, key, n.as_bytes()]);
+        } else {
+            ex.propagate_as(&[name, key]);
+        }
+    }
     Ok(())
 }
 
