@@ -561,4 +561,6 @@ impl Handler<ClientGone> for KeyspaceActor {
 }
 
 #[cfg(test)]
+mod persist_tests;
+#[cfg(test)]
 mod tests;
