@@ -3,7 +3,7 @@
 //! fsync(2) ever runs on the keyspace's thread. It owns the manifest: a rewrite opens a new
 //! incremental file when it starts and installs the new base when it is written.
 
-use super::manifest::{AofFile, Manifest};
+use super::manifest::{temp_incr_file_name, AofFile, Manifest};
 use crate::keyspace::propagate::{encode, Propagate};
 use crate::metrics::Mailbox;
 use crate::server::ServerContext;
@@ -78,6 +78,9 @@ pub struct AofWriter {
     buf: Vec<u8>,
     unsynced: bool,
     aof_enabled: bool,
+    /// Turned on at runtime and waiting for its first rewrite (Redis's `AOF_WAIT_REWRITE`):
+    /// writes go to a temporary incr file the manifest does not name until the base exists.
+    waiting: bool,
     server: Arc<ServerContext>,
     status: Arc<AofStatus>,
     mailbox: Arc<Mailbox>,
@@ -220,6 +223,52 @@ impl AofWriter {
             buf: Vec::new(),
             unsynced: false,
             aof_enabled: t.appendonly,
+            waiting: false,
+            server,
+            status,
+            mailbox,
+            log,
+        })
+    }
+
+    /// CONFIG SET appendonly yes: Redis's `startAppendOnly`. Nothing on disk changes until the
+    /// rewrite that must follow installs a base; until then writes accumulate in a temporary
+    /// incr file.
+    pub fn open_waiting(
+        server: Arc<ServerContext>,
+        mailbox: Arc<Mailbox>,
+    ) -> Result<Self, AofOpenError> {
+        let t = server.config.tunables();
+        let dir = PathBuf::from(&t.dir).join(&t.appenddirname);
+        std::fs::create_dir_all(&dir).map_err(|e| AofOpenError::Dir {
+            dir: dir.clone(),
+            reason: e.to_string(),
+        })?;
+        let manifest = match Manifest::load(&dir, &t.appendfilename) {
+            Ok(m) => m.unwrap_or_default(),
+            Err(e) => {
+                slog::warn!(server.log, "Ignoring the AOF manifest: {e}");
+                Manifest::default()
+            }
+        };
+        let path = dir.join(temp_incr_file_name(&t.appendfilename));
+        let file = File::create(&path).map_err(|e| AofOpenError::Incr {
+            path: path.clone(),
+            reason: e.to_string(),
+        })?;
+        let status = Arc::new(AofStatus::default());
+        status.write_ok.store(true, Relaxed);
+        let log = server.log.new(slog::o!("actor" => "aof-writer/0"));
+        Ok(AofWriter {
+            dir,
+            filename: t.appendfilename.clone(),
+            manifest,
+            file,
+            selected: None,
+            buf: Vec::new(),
+            unsynced: false,
+            aof_enabled: true,
+            waiting: true,
             server,
             status,
             mailbox,
@@ -292,6 +341,14 @@ impl AofWriter {
     fn open_new_incr(&mut self) -> Result<(), String> {
         self.flush();
         self.sync();
+        if self.waiting {
+            // The snapshot starting now holds everything written so far.
+            let path = self.dir.join(temp_incr_file_name(&self.filename));
+            self.file = File::create(&path).map_err(|e| e.to_string())?;
+            self.selected = None;
+            self.status.current_size.store(0, Relaxed);
+            return Ok(());
+        }
         let mut next = self.manifest.clone();
         let incr: AofFile = next.new_incr(&self.filename);
         let path = self.dir.join(&incr.name);
@@ -370,6 +427,17 @@ impl Handler<InstallBase> for AofWriter {
                 base.name
             )
         })?;
+        if self.waiting {
+            // The temporary incr file becomes the first one the manifest names.
+            self.flush();
+            self.sync();
+            let incr = next.new_incr(&self.filename);
+            std::fs::rename(
+                self.dir.join(temp_incr_file_name(&self.filename)),
+                self.dir.join(&incr.name),
+            )
+            .map_err(|e| format!("Error renaming the temporary incr AOF file: {e}"))?;
+        }
         next.mark_rewritten_incrs_as_history(self.aof_enabled);
         next.persist(&self.dir, &self.filename)
             .map_err(|e| format!("Error persisting the AOF manifest: {e}"))?;
@@ -382,6 +450,7 @@ impl Handler<InstallBase> for AofWriter {
                 .map_err(|e| format!("Error persisting the AOF manifest: {e}"))?;
         }
         self.manifest = next;
+        self.waiting = false;
         let size: u64 = self
             .manifest
             .files_to_load()
@@ -403,9 +472,24 @@ pub struct AofLink {
     pub sync: Recipient<SyncAof>,
     pub status: Arc<AofStatus>,
     pub mailbox: Arc<Mailbox>,
+    /// The writer's thread, when it has one of its own.
+    pub arbiter: Option<ArbiterHandle>,
 }
 
 impl AofLink {
+    /// Syncs what the writer was sent, then ends its thread.
+    pub fn stop(self) {
+        self.mailbox.sent();
+        let synced = self.sync.send(SyncAof);
+        let arbiter = self.arbiter;
+        actix::spawn(async move {
+            let _ = synced.await;
+            if let Some(a) = arbiter {
+                a.stop();
+            }
+        });
+    }
+
     /// Starts the writer on a thread of its own.
     pub fn spawn(writer: AofWriter) -> Self {
         let status = writer.status();
@@ -419,6 +503,7 @@ impl AofLink {
             sync: addr.recipient(),
             status,
             mailbox,
+            arbiter: Some(arbiter.handle()),
         }
     }
 }

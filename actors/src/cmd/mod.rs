@@ -77,6 +77,8 @@ pub enum Effect {
     PauseChanged,
     /// BGSAVE / BGREWRITEAOF: start the job now.
     Background(crate::keyspace::background::Job),
+    /// FLUSHALL: Redis's `flushAllDataAndResetRDB`.
+    FlushedAll,
 }
 
 /// Everything a handler may touch while it runs.

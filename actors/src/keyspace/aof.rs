@@ -5,7 +5,7 @@
 use super::background::{rewrite_growth_due, Job};
 use super::propagate::{Op, Propagate};
 use super::KeyspaceActor;
-use crate::aof::writer::{InstallBase, StartRewrite};
+use crate::aof::writer::{AofLink, AofWriter, InstallBase, StartRewrite};
 use crate::config::Tunables;
 use crate::saver::{SaveError, Written};
 use crate::server::unix_ms;
@@ -92,6 +92,45 @@ impl KeyspaceActor {
         }
         let _ = SaveError::NotOpen;
         self.start_scheduled(ctx);
+    }
+
+    /// CONFIG SET appendonly: starts or stops appending, as Redis's `startAppendOnly` /
+    /// `stopAppendOnly`.
+    pub(super) fn apply_appendonly(&mut self, on: bool, ctx: &mut Context<Self>) {
+        match (on, self.aof.is_some()) {
+            (true, false) => {
+                let mailbox = self.server.mailboxes.register("aof-writer/0");
+                match AofWriter::open_waiting(self.server.clone(), mailbox) {
+                    Ok(w) => {
+                        let link = AofLink::spawn(w);
+                        self.state.aof_status = Some(link.status.clone());
+                        self.aof = Some(link);
+                        self.state.prop.enabled = true;
+                        if self.state.bg.running.is_some() {
+                            slog::info!(self.log, "AOF was enabled but there is already another background operation. An AOF background was scheduled to start when possible.");
+                            self.state.bg.rewrite_scheduled = true;
+                        } else {
+                            self.start_job(Job::AofRewrite, ctx);
+                        }
+                    }
+                    Err(e) => slog::warn!(self.log, "Redis needs to enable the AOF but can't: {e}"),
+                }
+            }
+            (false, true) => {
+                if self.state.bg.runs(Job::AofRewrite) {
+                    slog::info!(self.log, "Killing running AOF rewrite child");
+                    self.kill_job();
+                }
+                self.state.bg.rewrite_scheduled = false;
+                self.ship_now();
+                if let Some(aof) = self.aof.take() {
+                    aof.stop();
+                }
+                self.state.aof_status = None;
+                self.state.prop.enabled = false;
+            }
+            _ => {}
+        }
     }
 
     /// `auto-aof-rewrite-percentage`: rewrite once the AOF has grown enough since the last one.

@@ -139,6 +139,15 @@ impl KeyspaceActor {
     /// Stops the server once the AOF is synced, as Redis's `prepareForShutdown` flushes and
     /// fsyncs it before exiting.
     pub(super) fn stop_server(&mut self, ctx: &mut Context<Self>) {
+        match self.state.bg.running.map(|r| r.job) {
+            Some(Job::Bgsave) => {
+                slog::warn!(self.log, "There is a child saving an .rdb. Killing it!")
+            }
+            Some(Job::AofRewrite) => {
+                slog::warn!(self.log, "There is a child rewriting the AOF. Killing it!")
+            }
+            None => {}
+        }
         self.kill_job();
         self.ship_now();
         let Some(aof) = &self.aof else {
@@ -155,15 +164,6 @@ impl KeyspaceActor {
 
     /// Abandons a running job (SHUTDOWN, FLUSHALL), as Redis kills its child.
     pub(super) fn kill_job(&mut self) {
-        match self.state.bg.running.map(|r| r.job) {
-            Some(Job::Bgsave) => {
-                slog::warn!(self.log, "There is a child saving an .rdb. Killing it!")
-            }
-            Some(Job::AofRewrite) => {
-                slog::warn!(self.log, "There is a child rewriting the AOF. Killing it!")
-            }
-            None => {}
-        }
         if let Some(snap) = self.snapshot.take() {
             snap.abort(&mut self.state.dbs);
             if let Some(saver) = &self.saver {

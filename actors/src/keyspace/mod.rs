@@ -96,6 +96,11 @@ pub struct KeyspaceActor {
     snapshot: Option<snapshot::Snapshot>,
     /// `appendfsync always`: replies wait for the AOF writer's sync.
     fsync_always: bool,
+    /// `appendonly` as last configured.
+    appendonly_wanted: bool,
+    /// Whether CONFIG SET appendonly may start and stop an AOF writer (a server with a
+    /// snapshot writer; not bare test actors).
+    aof_switchable: bool,
 }
 
 /// Where a batch got to.
@@ -130,12 +135,15 @@ impl KeyspaceActor {
             aof: None,
             snapshot: None,
             fsync_always: false,
+            appendonly_wanted: false,
+            aof_switchable: false,
         }
     }
 
     /// Saves in the background through `saver`.
     pub fn with_saver(mut self, saver: crate::saver::SaverLink) -> Self {
         self.saver = Some(saver);
+        self.aof_switchable = true;
         self
     }
 
@@ -151,6 +159,7 @@ impl KeyspaceActor {
     fn refresh_config(&mut self) {
         let t = self.server.config.tunables();
         self.state.notify_flags = t.notify_keyspace_events;
+        self.appendonly_wanted = t.appendonly;
         self.fsync_always = self.aof.is_some() && t.appendfsync == "always";
     }
 
@@ -368,7 +377,23 @@ impl KeyspaceActor {
         match effect {
             Effect::None => {}
             Effect::Shutdown => self.stop_server(ctx),
-            Effect::ConfigChanged => self.refresh_config(),
+            Effect::ConfigChanged => {
+                self.refresh_config();
+                if self.appendonly_wanted != self.aof.is_some() && self.aof_switchable {
+                    self.apply_appendonly(self.appendonly_wanted, ctx);
+                    self.refresh_config();
+                }
+            }
+            Effect::FlushedAll => {
+                if self.state.bg.runs(background::Job::Bgsave) {
+                    self.kill_job();
+                    slog::warn!(self.log, "Background saving terminated by signal 10");
+                }
+                if !self.server.config.tunables().save.is_empty() {
+                    crate::persistence::save_keyspace(&mut self.state, &self.server, unix_ms());
+                    self.state.dirty += 1;
+                }
+            }
             Effect::Background(job) => {
                 if self.state.bg.running.is_none() {
                     self.start_job(job, ctx);
@@ -522,7 +547,6 @@ impl Handler<ShutdownOnSignal> for KeyspaceActor {
     fn handle(&mut self, msg: ShutdownOnSignal, ctx: &mut Self::Context) {
         let _h = self.mailbox.handling();
         slog::warn!(self.log, "User requested shutdown...");
-        self.kill_job();
         if !self.server.config.tunables().save.is_empty() {
             slog::info!(self.log, "Saving the final RDB snapshot before exiting.");
             if !crate::persistence::save_keyspace(&mut self.state, &self.server, unix_ms()) {

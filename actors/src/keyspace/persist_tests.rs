@@ -74,6 +74,7 @@ fn links(server: &ServerContext, p: &Addr<Probe>) -> (AofLink, SaverLink) {
         sync: p.clone().recipient(),
         status,
         mailbox: mailbox.clone(),
+        arbiter: None,
     };
     let saver = SaverLink {
         open: p.clone().recipient(),

@@ -90,6 +90,8 @@ fn flushall(ex: &mut Exec, args: Args) -> Result<(), CmdError> {
     }
     // FLUSHALL counts as a change even on an empty server, as in Redis.
     ex.ks.dirty += n + 1;
+    // A BGSAVE in progress is abandoned and, with save points, the empty dataset saved.
+    ex.effect = crate::cmd::Effect::FlushedAll;
     ex.out.ok();
     Ok(())
 }
