@@ -11,6 +11,8 @@ pub mod read;
 pub mod write;
 
 #[cfg(test)]
+mod fuzz;
+#[cfg(test)]
 mod tests;
 
 pub use read::{read_rdb, read_rdb_with, LoadOptions, Loaded, RdbError};

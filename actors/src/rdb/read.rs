@@ -24,7 +24,7 @@ use std::fmt;
 pub enum RdbError {
     /// The file does not start with `REDIS` and four decimal digits.
     BadMagic,
-    /// The version is newer than 10, which Redis 7.0 cannot load either.
+    /// The version is 0 or newer than 10, which Redis 7.0 cannot load either.
     UnsupportedVersion { version: u32 },
     /// The file ends inside the item starting at `at`.
     Truncated { at: usize },
@@ -73,8 +73,14 @@ impl fmt::Display for RdbError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             RdbError::BadMagic => write!(f, "not an RDB file (bad magic at offset 0)"),
+            RdbError::UnsupportedVersion { version: 0 } => {
+                write!(f, "can't handle RDB format version 0 (at offset 5)")
+            }
             RdbError::UnsupportedVersion { version } => {
-                write!(f, "RDB version {version} is newer than 10, can't load")
+                write!(
+                    f,
+                    "RDB format version {version} (at offset 5) is newer than 10, can't load"
+                )
             }
             RdbError::Truncated { at } => {
                 write!(f, "unexpected end of file in item at offset {at}")
@@ -187,7 +193,17 @@ pub fn read_rdb(data: &[u8]) -> Result<Loaded, RdbError> {
 }
 
 pub fn read_rdb_with(data: &[u8], opts: &LoadOptions) -> Result<Loaded, RdbError> {
-    let magic = data.get(..9).ok_or(RdbError::BadMagic)?;
+    let Some(magic) = data.get(..9) else {
+        // Cut inside the 9-byte header: a short file (Redis's "Short read"), not a foreign
+        // one, as long as what is there could start an RDB file.
+        let fits = data.iter().zip(b"REDIS").all(|(a, b)| a == b)
+            && data.iter().skip(5).all(u8::is_ascii_digit);
+        return Err(if fits {
+            RdbError::Truncated { at: 0 }
+        } else {
+            RdbError::BadMagic
+        });
+    };
     if &magic[..5] != b"REDIS" || !magic[5..].iter().all(u8::is_ascii_digit) {
         return Err(RdbError::BadMagic);
     }
