@@ -15,8 +15,10 @@ use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
 
 impl KeyspaceActor {
-    /// Sends what was propagated since the last call to the AOF writer. Under `appendfsync
-    /// always` returns the writer's acknowledgement, which the client's reply must wait for.
+    /// Sends what was propagated since the last call to the AOF writer and returns its
+    /// acknowledgement, which the client's reply waits for: as in Redis, a client hears back
+    /// only once its writes are in the file (and, under `appendfsync always`, synced), so
+    /// killing the process never loses an acknowledged write.
     pub(super) fn ship(&mut self) -> Option<RecipientRequest<Propagate>> {
         if self.state.prop.is_empty() {
             return None;
@@ -24,12 +26,7 @@ impl KeyspaceActor {
         let ops: Arc<[Op]> = self.state.prop.take().into();
         let aof = self.aof.as_ref()?;
         aof.mailbox.sent();
-        if self.fsync_always {
-            Some(aof.append.send(Propagate { ops }))
-        } else {
-            aof.append.do_send(Propagate { ops });
-            None
-        }
+        Some(aof.append.send(Propagate { ops }))
     }
 
     /// Ships without waiting: for writes no client is waiting on (expiry, timeouts).

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 /// How long one slice of the walk may hold the keyspace: a client waits at most about this
 /// long behind it.
-const SLICE: Duration = Duration::from_micros(200);
+const SLICE: Duration = Duration::from_micros(100);
 /// Slots visited between clock reads.
 const STEP_SLOTS: usize = 128;
 /// Bytes gathered before they go to the writer.

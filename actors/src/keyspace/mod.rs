@@ -94,8 +94,6 @@ pub struct KeyspaceActor {
     aof: Option<crate::aof::writer::AofLink>,
     /// The snapshot being walked, if a background job runs.
     snapshot: Option<snapshot::Snapshot>,
-    /// `appendfsync always`: replies wait for the AOF writer's sync.
-    fsync_always: bool,
     /// `appendonly` as last configured.
     appendonly_wanted: bool,
     /// Whether CONFIG SET appendonly may start and stop an AOF writer (a server with a
@@ -134,7 +132,6 @@ impl KeyspaceActor {
             saver: None,
             aof: None,
             snapshot: None,
-            fsync_always: false,
             appendonly_wanted: false,
             aof_switchable: false,
         }
@@ -160,7 +157,6 @@ impl KeyspaceActor {
         let t = self.server.config.tunables();
         self.state.notify_flags = t.notify_keyspace_events;
         self.appendonly_wanted = t.appendonly;
-        self.fsync_always = self.aof.is_some() && t.appendfsync == "always";
     }
 
     /// Starts from databases loaded from disk.
@@ -507,7 +503,7 @@ impl Handler<Execute> for KeyspaceActor {
         if let Ran::Done = ran {
             return match ack {
                 None => Response::reply(Executed { session, out }),
-                // appendfsync always: the client hears back once its writes are on disk.
+                // The client hears back once its writes are in the AOF.
                 Some(ack) => Response::fut(async move {
                     let _ = ack.await;
                     Executed { session, out }
