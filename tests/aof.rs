@@ -362,7 +362,7 @@ fn last_incr(dir: &Path) -> String {
     manifest(dir)
         .into_iter()
         .filter(|(_, _, t)| t == "i")
-        .last()
+        .next_back()
         .expect("an incr file in the manifest")
         .0
 }
