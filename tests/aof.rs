@@ -361,8 +361,7 @@ fn manifest(dir: &Path) -> Vec<(String, u64, String)> {
 fn last_incr(dir: &Path) -> String {
     manifest(dir)
         .into_iter()
-        .filter(|(_, _, t)| t == "i")
-        .next_back()
+        .rfind(|(_, _, t)| t == "i")
         .expect("an incr file in the manifest")
         .0
 }
