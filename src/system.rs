@@ -197,6 +197,9 @@ pub fn start(
         ::actors::persistence::load(&t).map_err(StartError::Load)?
     };
     if let Some(dump) = loaded {
+        for note in &dump.notes {
+            slog::info!(server.log, "{note}");
+        }
         slog::info!(
             server.log,
             "Done loading RDB, keys loaded: {}, keys expired: 0.",

@@ -53,6 +53,8 @@ pub struct Tunables {
     pub auto_aof_rewrite_min_size: u64,
     /// `stop-writes-on-bgsave-error`
     pub stop_writes_on_bgsave_error: bool,
+    /// `enable-debug-command`: `no`, `yes` or `local`.
+    pub enable_debug_command: String,
     /// `maxmemory`, bytes; 0 means no limit.
     pub maxmemory: u64,
     /// `maxmemory-policy`
@@ -135,6 +137,7 @@ impl Default for Tunables {
             auto_aof_rewrite_percentage: 100,
             auto_aof_rewrite_min_size: 64 * 1024 * 1024,
             stop_writes_on_bgsave_error: true,
+            enable_debug_command: "no".into(),
             maxmemory: 0,
             maxmemory_policy: "noeviction".into(),
             replica_read_only: true,

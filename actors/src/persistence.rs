@@ -70,6 +70,8 @@ pub fn save_keyspace(
 pub struct LoadedDump {
     pub dbs: Vec<Db>,
     pub keys: usize,
+    /// What Redis logs about the file as it loads it (version, age, memory).
+    pub notes: Vec<String>,
 }
 
 /// Reads the dump if there is one. `Err` carries the message the server logs before it refuses
@@ -96,10 +98,11 @@ pub fn load(t: &Tunables) -> Result<Option<LoadedDump>, String> {
     };
     let loaded = read_rdb_with(&data, &opts)
         .map_err(|e| format!("Short read or corrupt RDB file {}: {e}", path.display()))?;
+    let notes = loaded.describe((crate::server::unix_ms() / 1000) as i64);
     let mut dbs = loaded.dbs;
     dbs.resize_with(t.databases.max(1), Db::new);
     let keys = dbs.iter().map(|d| d.len()).sum();
-    Ok(Some(LoadedDump { dbs, keys }))
+    Ok(Some(LoadedDump { dbs, keys, notes }))
 }
 
 #[cfg(test)]

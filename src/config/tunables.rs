@@ -99,6 +99,7 @@ pub(crate) fn build(values: &[Value], ctx: &Context<'_>) -> Tunables {
         auto_aof_rewrite_percentage: num(values, "auto-aof-rewrite-percentage").max(0) as u64,
         auto_aof_rewrite_min_size: num(values, "auto-aof-rewrite-min-size").max(0) as u64,
         stop_writes_on_bgsave_error: flag(values, "stop-writes-on-bgsave-error"),
+        enable_debug_command: enum_text(values, "enable-debug-command"),
         // `unsigned long long`, carried as i64 like Redis's `long long` plumbing.
         maxmemory: num(values, "maxmemory") as u64,
         maxmemory_policy: enum_text(values, "maxmemory-policy"),

@@ -188,6 +188,10 @@ pub fn load(server: &ServerContext, table: &CommandTable) -> Result<Option<Loade
             let opts = load_options(&t);
             let loaded = read_rdb_with(&data, &opts)
                 .map_err(|e| format!("Short read or corrupt RDB base file {}: {e}", f.name))?;
+            let now_s = (crate::server::unix_ms() / 1000) as i64;
+            for line in loaded.describe(now_s) {
+                slog::info!(server.log, "{line}");
+            }
             let mut dbs = loaded.dbs;
             dbs.resize_with(t.databases.max(1), Db::new);
             let keys: usize = dbs.iter().map(|d| d.len()).sum();

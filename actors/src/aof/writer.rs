@@ -198,6 +198,12 @@ impl AofWriter {
                 "Creating AOF incr file {} on server start",
                 incr.name
             );
+        } else {
+            slog::info!(
+                server.log,
+                "Opening AOF incr file {} on server start",
+                incr.name
+            );
         }
         let path = dir.join(&incr.name);
         let file = open_append(&path).map_err(|e| AofOpenError::Incr {
@@ -355,6 +361,11 @@ impl AofWriter {
         let file = open_append(&path).map_err(|e| e.to_string())?;
         next.persist(&self.dir, &self.filename)
             .map_err(|e| e.to_string())?;
+        slog::info!(
+            self.log,
+            "Creating AOF incr file {} on background rewrite",
+            incr.name
+        );
         self.manifest = next;
         self.file = file;
         self.selected = None;
@@ -438,11 +449,21 @@ impl Handler<InstallBase> for AofWriter {
             )
             .map_err(|e| format!("Error renaming the temporary incr AOF file: {e}"))?;
         }
+        slog::info!(
+            self.log,
+            "Successfully renamed the temporary AOF base file {} into {}",
+            msg.tmp.file_name().unwrap_or_default().to_string_lossy(),
+            base.name
+        );
         next.mark_rewritten_incrs_as_history(self.aof_enabled);
         next.persist(&self.dir, &self.filename)
             .map_err(|e| format!("Error persisting the AOF manifest: {e}"))?;
         let gone = next.remove_history();
         for name in &gone {
+            slog::info!(
+                self.log,
+                "Removing the history file {name} in the background"
+            );
             let _ = std::fs::remove_file(self.dir.join(name));
         }
         if !gone.is_empty() {

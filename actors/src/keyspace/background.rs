@@ -92,7 +92,6 @@ impl BgStatus {
                 self.last_rewrite_ok = ok;
                 self.last_rewrite_time_sec = secs;
                 if ok {
-                    self.rewrites += 1;
                     self.rewrites_consecutive_failures = 0;
                 } else {
                     self.rewrites_consecutive_failures += 1;

@@ -63,9 +63,12 @@ impl KeyspaceActor {
         match job {
             Job::Bgsave => {
                 self.state.bg.last_bgsave_try_ms = now;
+                // Redis counts a save when it starts.
+                self.state.stats.rdb_saves += 1;
                 slog::info!(self.log, "Background saving started by pid {pid}");
             }
             Job::AofRewrite => {
+                self.state.bg.rewrites += 1;
                 slog::info!(
                     self.log,
                     "Background append only file rewriting started by pid {pid}"
@@ -197,9 +200,13 @@ impl KeyspaceActor {
                 let r = self.state.bg.finish(true, now).expect("runs");
                 self.state.dirty = self.state.dirty.saturating_sub(r.dirty_at_start);
                 self.state.lastsave = now / 1000;
-                self.state.stats.rdb_saves += 1;
             }
             (Job::AofRewrite, Ok(w)) => {
+                slog::info!(
+                    self.log,
+                    "Successfully created the temporary AOF base file temp-rewriteaof-bg-{}.aof",
+                    std::process::id()
+                );
                 self.aof_rewrite_written(w, ctx);
                 return; // the AOF writer's answer ends the job
             }

@@ -105,6 +105,8 @@ pub struct Keyspace {
     pub prop: super::propagate::Propagation,
     /// BGSAVE and AOF rewrite bookkeeping.
     pub bg: super::background::BgStatus,
+    /// DEBUG SET-ACTIVE-EXPIRE: whether the cron deletes due keys.
+    pub active_expire_enabled: bool,
     /// The AOF writer's status, when `appendonly yes`.
     pub aof_status: Option<std::sync::Arc<crate::aof::writer::AofStatus>>,
 }
@@ -127,6 +129,7 @@ impl Keyspace {
             prop: Default::default(),
             bg: Default::default(),
             aof_status: None,
+            active_expire_enabled: true,
         }
     }
 
@@ -272,6 +275,9 @@ impl Keyspace {
     /// One pass of active expiry over every database: deletes up to `budget` due keys in total.
     /// Returns how many were deleted.
     pub fn active_expire(&mut self, now: u64, budget: usize) -> usize {
+        if !self.active_expire_enabled {
+            return 0;
+        }
         let mut done = 0;
         let mut expired = Vec::new();
         for (i, d) in self.dbs.iter_mut().enumerate() {

@@ -170,6 +170,28 @@ pub struct Loaded {
 }
 
 impl Loaded {
+    /// What Redis's `rdbLoadRio` logs from the aux fields as it reads them.
+    pub fn describe(&self, now_s: i64) -> Vec<String> {
+        let text = |n: &str| self.aux(n).map(|v| String::from_utf8_lossy(v).into_owned());
+        let mut lines = Vec::new();
+        if let Some(v) = text("redis-ver") {
+            lines.push(format!("Loading RDB produced by version {v}"));
+        }
+        if let Some(ctime) = text("ctime").and_then(|c| c.parse::<i64>().ok()) {
+            lines.push(format!("RDB age {} seconds", (now_s - ctime).max(0)));
+        }
+        if let Some(mem) = text("used-mem").and_then(|m| m.parse::<u64>().ok()) {
+            lines.push(format!(
+                "RDB memory usage when created {:.2} Mb",
+                mem as f64 / (1024.0 * 1024.0)
+            ));
+        }
+        if text("aof-base").is_some_and(|v| v != "0") {
+            lines.push("RDB is base AOF".into());
+        }
+        lines
+    }
+
     pub fn aux(&self, name: &str) -> Option<&[u8]> {
         self.aux
             .iter()

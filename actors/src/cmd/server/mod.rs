@@ -5,6 +5,7 @@ pub mod bgsave;
 pub mod command;
 pub mod config;
 pub mod db;
+pub mod debug;
 pub mod info;
 pub mod keyspecs;
 pub mod mailbox;
@@ -19,6 +20,7 @@ pub static COMMANDS: &[super::CommandSpec] = &[
     command::SPEC,
     config::SPEC,
     db::DBSIZE,
+    debug::SPEC,
     db::FLUSHALL,
     db::FLUSHDB,
     db::SWAPDB,

@@ -87,11 +87,10 @@ fn spop(ex: &mut Exec, mut args: Args) -> Result<(), CmdError> {
         ex.out.bulk(m);
     }
     ex.ks.signal_modified(db, key);
-    // Random picks cannot be replayed: the members go out as SREMs of at most 1024 each.
-    for batch in popped.chunks(1024) {
-        let mut parts: Vec<&[u8]> = vec![b"SREM", key];
-        parts.extend(batch.iter().map(|m| m.as_slice()));
-        ex.also_propagate(&parts);
+    // Random picks cannot be replayed: each member goes out as its own SREM (7.0 does not
+    // batch them), wrapped in MULTI/EXEC with the rest.
+    for m in &popped {
+        ex.also_propagate(&[b"SREM", key, m]);
     }
     ex.propagate_nothing();
     Ok(())

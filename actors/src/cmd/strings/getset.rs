@@ -38,6 +38,7 @@ fn getset(ex: &mut Exec, mut args: Args) -> Result<(), CmdError> {
     }
     ex.changed(notify::STRING, "set", key);
     ex.ks.dirty += 1;
+    ex.propagate_as(&[b"SET", key, value]);
     Ok(())
 }
 

@@ -192,6 +192,16 @@ fn set(ex: &mut Exec, mut args: Args) -> Result<(), CmdError> {
         }
     }
     let stored = set_generic(ex, key, value, o, "set")?;
+    if o.get && o.expire == ExpireOpt::None {
+        // Replicas need no old value: the GET token goes (7.0's `SET ... GET` rewrite).
+        let kept: Vec<&[u8]> = args
+            .all()
+            .iter()
+            .filter(|a| !a.eq_ignore_ascii_case(b"get"))
+            .map(|a| a.as_ref())
+            .collect();
+        ex.propagate_as(&kept);
+    }
     if !o.get {
         if stored {
             ex.out.ok();
