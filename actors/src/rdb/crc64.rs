@@ -26,9 +26,41 @@ const fn build_table() -> [u64; 256] {
     table
 }
 
+/// `SLICES[k][b]`: the CRC of byte `b` followed by `k` zero bytes, for eight bytes a step
+/// (the slicing-by-8 method Redis's `crcspeed` also uses).
+const SLICES: [[u64; 256]; 8] = build_slices();
+
+const fn build_slices() -> [[u64; 256]; 8] {
+    let mut t = [[0u64; 256]; 8];
+    t[0] = TABLE;
+    let mut k = 1;
+    while k < 8 {
+        let mut i = 0;
+        while i < 256 {
+            let prev = t[k - 1][i];
+            t[k][i] = (prev >> 8) ^ TABLE[(prev & 0xff) as usize];
+            i += 1;
+        }
+        k += 1;
+    }
+    t
+}
+
 /// Continues the checksum `crc` over `data`; start from 0, as Redis's `crc64(0, ...)` does.
 pub fn crc64(mut crc: u64, data: &[u8]) -> u64 {
-    for &b in data {
+    let mut words = data.chunks_exact(8);
+    for w in &mut words {
+        let v = crc ^ u64::from_le_bytes(w.try_into().expect("eight bytes"));
+        crc = SLICES[7][(v & 0xff) as usize]
+            ^ SLICES[6][((v >> 8) & 0xff) as usize]
+            ^ SLICES[5][((v >> 16) & 0xff) as usize]
+            ^ SLICES[4][((v >> 24) & 0xff) as usize]
+            ^ SLICES[3][((v >> 32) & 0xff) as usize]
+            ^ SLICES[2][((v >> 40) & 0xff) as usize]
+            ^ SLICES[1][((v >> 48) & 0xff) as usize]
+            ^ SLICES[0][(v >> 56) as usize];
+    }
+    for &b in words.remainder() {
         crc = TABLE[((crc ^ b as u64) & 0xff) as usize] ^ (crc >> 8);
     }
     crc
@@ -37,6 +69,23 @@ pub fn crc64(mut crc: u64, data: &[u8]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn eight_at_a_time_equals_one_at_a_time() {
+        let data: Vec<u8> = (0..1000u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+            .collect();
+        let bytewise = |mut crc: u64, d: &[u8]| {
+            for &b in d {
+                crc = TABLE[((crc ^ b as u64) & 0xff) as usize] ^ (crc >> 8);
+            }
+            crc
+        };
+        for cut in [0, 1, 7, 8, 9, 500, 999, 1000] {
+            let (a, b) = data.split_at(cut);
+            assert_eq!(crc64(crc64(0, a), b), bytewise(0, &data), "{cut}");
+        }
+    }
 
     #[test]
     fn known_vectors() {

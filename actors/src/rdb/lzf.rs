@@ -103,8 +103,26 @@ pub fn decompress(input: &[u8], out_len: usize) -> Result<Vec<u8>, LzfError> {
 /// Compresses `input`; `None` when the result would not fit in `max_out` bytes (Redis stores
 /// such strings uncompressed).
 pub fn compress(input: &[u8], max_out: usize) -> Option<Vec<u8>> {
+    TABLE.with(|t| {
+        let mut t = t.borrow_mut();
+        let (table, base) = &mut *t;
+        let out = compress_with(input, max_out, table, *base);
+        // Positions of this call are now stale for the next one: no table is ever cleared.
+        *base += input.len() as u64 + 1;
+        out
+    })
+}
+
+thread_local! {
+    /// The match table, reused across calls: an entry holds `base + position`, and entries
+    /// below the current call's `base` are leftovers of earlier inputs. Clearing a 64K-entry
+    /// table per string cost more than compressing a short string.
+    static TABLE: std::cell::RefCell<(Vec<u64>, u64)> =
+        std::cell::RefCell::new((vec![0; 1 << HASH_BITS], 1));
+}
+
+fn compress_with(input: &[u8], max_out: usize, table: &mut [u64], base: u64) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(max_out.min(input.len() + input.len() / 32 + 1));
-    let mut table = vec![usize::MAX; 1 << HASH_BITS];
     let mut lit_start = 0;
     let mut ip = 0;
     let hash = |p: usize| -> usize {
@@ -113,8 +131,13 @@ pub fn compress(input: &[u8], max_out: usize) -> Option<Vec<u8>> {
     };
     while ip + 2 < input.len() {
         let h = hash(ip);
-        let cand = table[h];
-        table[h] = ip;
+        let seen = table[h];
+        table[h] = base + ip as u64;
+        let cand = if seen >= base {
+            (seen - base) as usize
+        } else {
+            usize::MAX
+        };
         if cand != usize::MAX && ip - cand <= MAX_OFF && input[cand..cand + 3] == input[ip..ip + 3]
         {
             let max_len = (input.len() - ip).min(MAX_REF);
