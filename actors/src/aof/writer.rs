@@ -528,3 +528,128 @@ impl AofLink {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{FixedConfig, Tunables};
+    use crate::keyspace::propagate::{argv, Op};
+
+    fn server(dir: &Path, fsync: &str) -> Arc<ServerContext> {
+        let t = Tunables {
+            dir: dir.display().to_string(),
+            appendonly: true,
+            appendfsync: fsync.into(),
+            ..Tunables::default()
+        };
+        Arc::new(ServerContext::new(
+            Arc::new(FixedConfig(Arc::new(t))),
+            slog::Logger::root(slog::Discard, slog::o!()),
+            || 0,
+        ))
+    }
+
+    fn temp(name: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("redactor-aofw-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    fn read(dir: &Path, name: &str) -> String {
+        String::from_utf8_lossy(&std::fs::read(dir.join("appendonlydir").join(name)).unwrap())
+            .into_owned()
+    }
+
+    #[actix_rt::test]
+    async fn appends_rewrites_and_installs_as_redis_lays_files_out() {
+        let dir = temp("flow");
+        let server = server(&dir, "always");
+        let mailbox = server.mailboxes.register("aof-writer/0");
+        let w = AofWriter::open(server, None, &[], mailbox).unwrap();
+        let status = w.status();
+        let addr = w.start();
+        // A fresh directory gets an empty base and the first incr file, as Redis 7.0 makes.
+        assert_eq!(
+            read(&dir, "appendonly.aof.manifest"),
+            "file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n"
+        );
+        assert!(read(&dir, "appendonly.aof.1.base.rdb").starts_with("REDIS0010"));
+        let ops: Arc<[Op]> = vec![Op::new(0, argv([b"SET", b"k", b"v"]))].into();
+        addr.send(Propagate { ops }).await.unwrap();
+        assert_eq!(
+            read(&dir, "appendonly.aof.1.incr.aof"),
+            "*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n"
+        );
+        // A rewrite starts a new incr file, which begins with a SELECT again.
+        addr.send(StartRewrite).await.unwrap();
+        let ops: Arc<[Op]> = vec![Op::new(0, argv([b"DEL", b"k"]))].into();
+        addr.send(Propagate { ops }).await.unwrap();
+        assert_eq!(
+            read(&dir, "appendonly.aof.2.incr.aof"),
+            "*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*2\r\n$3\r\nDEL\r\n$1\r\nk\r\n"
+        );
+        assert!(read(&dir, "appendonly.aof.manifest").contains("appendonly.aof.2.incr.aof seq 2"));
+        // The base arrives: it replaces seq 1, whose files are deleted.
+        let tmp = dir.join("temp-rewriteaof-bg-1.aof");
+        std::fs::write(&tmp, b"REDIS0010base").unwrap();
+        addr.send(InstallBase {
+            tmp,
+            rdb_preamble: true,
+        })
+        .await
+        .unwrap()
+        .unwrap();
+        assert_eq!(
+            read(&dir, "appendonly.aof.manifest"),
+            "file appendonly.aof.2.base.rdb seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n"
+        );
+        let mut names: Vec<_> = std::fs::read_dir(dir.join("appendonlydir"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                "appendonly.aof.2.base.rdb",
+                "appendonly.aof.2.incr.aof",
+                "appendonly.aof.manifest"
+            ]
+        );
+        assert_eq!(
+            status.current_size.load(Relaxed),
+            13 + read(&dir, "appendonly.aof.2.incr.aof").len() as u64
+        );
+        assert_eq!(status.unsynced.load(Relaxed), 0, "always syncs each append");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[actix_rt::test]
+    async fn turned_on_at_runtime_writes_nothing_the_manifest_names_until_the_base() {
+        let dir = temp("waiting");
+        let server = server(&dir, "everysec");
+        let mailbox = server.mailboxes.register("aof-writer/0");
+        let addr = AofWriter::open_waiting(server, mailbox).unwrap().start();
+        addr.send(StartRewrite).await.unwrap();
+        let ops: Arc<[Op]> = vec![Op::new(3, argv([b"INCR", b"n"]))].into();
+        addr.send(Propagate { ops }).await.unwrap();
+        assert!(!dir.join("appendonlydir/appendonly.aof.manifest").exists());
+        assert!(read(&dir, "temp-appendonly.aof.incr").ends_with("INCR\r\n$1\r\nn\r\n"));
+        let tmp = dir.join("temp-rewriteaof-bg-1.aof");
+        std::fs::write(&tmp, b"REDIS0010base").unwrap();
+        addr.send(InstallBase {
+            tmp,
+            rdb_preamble: true,
+        })
+        .await
+        .unwrap()
+        .unwrap();
+        assert_eq!(
+            read(&dir, "appendonly.aof.manifest"),
+            "file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n"
+        );
+        assert!(read(&dir, "appendonly.aof.1.incr.aof").contains("SELECT\r\n$1\r\n3"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
