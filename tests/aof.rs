@@ -773,3 +773,91 @@ fn truncated_aof_is_loaded_or_refused_like_redis() {
         );
     }
 }
+
+/// `auto-aof-rewrite-percentage` / `-min-size`: once the AOF has doubled past the minimum, a
+/// rewrite starts by itself, as in Redis; the data survives it and a restart.
+#[test]
+fn the_aof_is_rewritten_automatically_once_it_grows() {
+    let dir = TempDir::new("aof-auto");
+    let s = aof_server(
+        Kind::Redactor,
+        dir.path(),
+        &[
+            "--auto-aof-rewrite-min-size",
+            "64kb",
+            "--auto-aof-rewrite-percentage",
+            "100",
+        ],
+    );
+    let mut c = s.client();
+    let value = "x".repeat(1000);
+    for i in 0..200 {
+        ok(&mut c, &["SET", &format!("k{i}"), &value]);
+    }
+    assert!(
+        s.wait_output(
+            "Starting automatic rewriting of AOF on",
+            Duration::from_secs(10)
+        ),
+        "{}",
+        s.diagnostics()
+    );
+    wait_rewrite(&s);
+    assert!(manifest(dir.path())
+        .iter()
+        .any(|(n, seq, t)| t == "b" && *seq >= 2 && n.ends_with(".base.rdb")));
+    let before = dump(&s);
+    drop(s);
+    let again = aof_server(Kind::Redactor, dir.path(), &[]);
+    assert_same(&before, &dump(&again), "after the automatic rewrite");
+}
+
+/// CONFIG SET appendonly yes on a running server writes the dataset as a base and appends from
+/// then on; after a kill -9 the AOF alone brings everything back, in Redactor and in Redis.
+#[test]
+fn config_set_appendonly_yes_takes_effect_at_once() {
+    let dir = TempDir::new("aof-runtime");
+    let d = dir.path().display().to_string();
+    let mut s = Server::redactor(&["--dir", &d, "--save", ""]);
+    fill(&s);
+    let mut c = s.client();
+    assert_eq!(
+        ok(&mut c, &["CONFIG", "SET", "appendonly", "yes"]),
+        b"+OK\r\n"
+    );
+    wait_rewrite(&s);
+    assert_eq!(info_field(&mut c, "aof_enabled"), "1");
+    ok(&mut c, &["SET", "after", "enable"]);
+    ok(&mut c, &["INCR", "counter"]);
+    let before = dump(&s);
+    s.signal(9);
+    s.wait_exit(Duration::from_secs(10)).expect("killed");
+    check_aof(dir.path());
+    let ours = aof_server(Kind::Redactor, dir.path(), &[]);
+    assert_same(
+        &before,
+        &dump(&ours),
+        "ours after CONFIG SET appendonly yes",
+    );
+    drop(ours);
+    let copy = copy_aof(dir.path(), "aof-runtime-redis");
+    let redis = aof_server(Kind::Redis, copy.path(), &[]);
+    assert_same(&before, &dump(&redis), "real Redis on the same files");
+    // And off again: nothing more is appended.
+    let mut s = aof_server(Kind::Redactor, dir.path(), &[]);
+    let mut c = s.client();
+    assert_eq!(
+        ok(&mut c, &["CONFIG", "SET", "appendonly", "no"]),
+        b"+OK\r\n"
+    );
+    let len = std::fs::metadata(aof_dir(dir.path()).join(last_incr(dir.path())))
+        .unwrap()
+        .len();
+    ok(&mut c, &["SET", "not", "appended"]);
+    assert_eq!(info_field(&mut c, "aof_enabled"), "0");
+    shutdown_nosave(&mut s);
+    let after = std::fs::metadata(aof_dir(dir.path()).join(last_incr(dir.path())))
+        .unwrap()
+        .len();
+    assert_eq!(len, after);
+}

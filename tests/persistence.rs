@@ -167,3 +167,105 @@ fn sigterm_saves_when_save_points_are_configured() {
     let again = Server::redactor(&["--dir", &d, "--save", ""]);
     assert_eq!(again.client().cmd(&["DBSIZE"]), b":7\r\n");
 }
+
+/// Reads one INFO persistence field.
+fn persistence_field(server: &Server, field: &str) -> String {
+    let info = String::from_utf8_lossy(&server.client().cmd(&["INFO", "persistence"])).into_owned();
+    info.lines()
+        .find_map(|l| l.strip_prefix(&format!("{field}:")))
+        .unwrap_or_else(|| panic!("no {field} in {info}"))
+        .trim()
+        .to_string()
+}
+
+fn wait_field(server: &Server, field: &str, want: &str) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    while persistence_field(server, field) != want {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{field} never became {want}\n{}",
+            server.diagnostics()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// A `save` point is reached: the server saves in the background by itself, logging as Redis.
+#[test]
+fn a_save_point_starts_a_background_save() {
+    let dir = TempDir::new("persist-point");
+    let d = dir.path().display().to_string();
+    let s = Server::redactor(&["--dir", &d, "--save", "1 1"]);
+    fill(&s);
+    assert!(
+        s.wait_output("changes in 1 seconds. Saving...", Duration::from_secs(10)),
+        "{}",
+        s.diagnostics()
+    );
+    assert!(
+        s.wait_output(
+            "Background saving terminated with success",
+            Duration::from_secs(10)
+        ),
+        "{}",
+        s.diagnostics()
+    );
+    assert_eq!(persistence_field(&s, "rdb_changes_since_last_save"), "0");
+    assert_eq!(persistence_field(&s, "rdb_last_bgsave_status"), "ok");
+    let expected = contents(&s);
+    drop(s);
+    let again = Server::redactor(&["--dir", &d, "--save", ""]);
+    assert_eq!(contents(&again), expected);
+}
+
+/// A BGSAVE that cannot write its file: both servers then refuse writes and PING with the
+/// same MISCONF bytes, still answer reads, and accept writes again after a good save.
+#[test]
+fn a_failed_bgsave_refuses_writes_as_redis_does() {
+    let mut replies = Vec::new();
+    for kind in [common::Kind::Redis, common::Kind::Redactor] {
+        let dir = TempDir::new("persist-misconf");
+        let d = dir.path().display().to_string();
+        let s = Server::builder(kind)
+            .args(&[
+                "--dir",
+                &d,
+                "--save",
+                "3600 1",
+                "--enable-protected-configs",
+                "yes",
+            ])
+            .start();
+        let mut c = s.client();
+        let mut got = vec![c.cmd(&["SET", "a", "1"])];
+        got.push(c.cmd(&["CONFIG", "SET", "dir", "/proc"]));
+        got.push(c.cmd(&["BGSAVE"]));
+        wait_field(&s, "rdb_last_bgsave_status", "err");
+        wait_field(&s, "rdb_bgsave_in_progress", "0");
+        for args in [
+            &["SET", "a", "2"][..],
+            &["PING"],
+            &["DEL", "nokey"],
+            &["GET", "a"],
+            &["MULTI"],
+            &["SET", "b", "1"],
+            &["EXEC"],
+        ] {
+            got.push(c.cmd(args));
+        }
+        got.push(c.cmd(&["CONFIG", "SET", "dir", &d]));
+        got.push(c.cmd(&["BGSAVE"]));
+        wait_field(&s, "rdb_last_bgsave_status", "ok");
+        wait_field(&s, "rdb_bgsave_in_progress", "0");
+        got.push(c.cmd(&["SET", "a", "3"]));
+        got.push(c.cmd(&["PING"]));
+        replies.push(got);
+    }
+    let show = |r: &[Vec<u8>]| -> Vec<String> {
+        r.iter()
+            .map(|b| String::from_utf8_lossy(b).into_owned())
+            .collect()
+    };
+    assert_eq!(show(&replies[1]), show(&replies[0]));
+    assert!(show(&replies[0])[3].starts_with("-MISCONF Redis is configured to save RDB snapshots"));
+}
