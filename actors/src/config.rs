@@ -63,6 +63,9 @@ pub struct Tunables {
     pub replica_read_only: bool,
     /// `lazyfree-lazy-user-del`
     pub lazyfree_lazy_user_del: bool,
+    /// `lazyfree-lazy-expire` / `lazyfree-lazy-server-del`: propagate as UNLINK.
+    pub lazyfree_lazy_expire: bool,
+    pub lazyfree_lazy_server_del: bool,
     /// `latency-tracking`
     pub latency_tracking: bool,
     /// `active-expire-effort` (1..=10).
@@ -142,6 +145,8 @@ impl Default for Tunables {
             maxmemory_policy: "noeviction".into(),
             replica_read_only: true,
             lazyfree_lazy_user_del: false,
+            lazyfree_lazy_expire: false,
+            lazyfree_lazy_server_del: false,
             latency_tracking: true,
             active_expire_effort: 1,
             dynamic_hz: true,

@@ -105,6 +105,8 @@ pub(crate) fn build(values: &[Value], ctx: &Context<'_>) -> Tunables {
         maxmemory_policy: enum_text(values, "maxmemory-policy"),
         replica_read_only: flag(values, "replica-read-only"),
         lazyfree_lazy_user_del: flag(values, "lazyfree-lazy-user-del"),
+        lazyfree_lazy_expire: flag(values, "lazyfree-lazy-expire"),
+        lazyfree_lazy_server_del: flag(values, "lazyfree-lazy-server-del"),
         latency_tracking: flag(values, "latency-tracking"),
         active_expire_effort: num(values, "active-expire-effort").clamp(1, 10) as u32,
         dynamic_hz: flag(values, "dynamic-hz"),

@@ -151,6 +151,15 @@ impl Exec<'_> {
         self.ks.notify(class, event, db, key);
     }
 
+    /// `DEL`, or `UNLINK` under `lazyfree-lazy-expire`: how an expiry deletion propagates.
+    pub fn expire_del(&self) -> &'static [u8] {
+        if self.ks.lazy_expire {
+            b"UNLINK"
+        } else {
+            b"DEL"
+        }
+    }
+
     /// Propagate `parts` instead of the command's own arguments (Redis's
     /// `rewriteClientCommandVector`), e.g. a relative expiry as an absolute one.
     pub fn propagate_as(&mut self, parts: &[&[u8]]) {

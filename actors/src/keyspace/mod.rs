@@ -156,6 +156,7 @@ impl KeyspaceActor {
     fn refresh_config(&mut self) {
         let t = self.server.config.tunables();
         self.state.notify_flags = t.notify_keyspace_events;
+        self.state.lazy_expire = t.lazyfree_lazy_expire;
         self.appendonly_wanted = t.appendonly;
     }
 
@@ -283,6 +284,8 @@ impl KeyspaceActor {
                     if p.reply_to.is_closed() {
                         continue;
                     }
+                    self.state.serving_blocked = true;
+                    let args = ready_key_first(&args, &key);
                     let outcome = self.table.run(
                         &mut self.state,
                         &mut p.session,
@@ -292,6 +295,7 @@ impl KeyspaceActor {
                         unix_ms(),
                         true,
                     );
+                    self.state.serving_blocked = false;
                     self.state.prop.end_unit();
                     self.publish_events();
                     if outcome.block.is_some() || outcome.paused {
@@ -447,6 +451,27 @@ impl KeyspaceActor {
     fn unwatch(&mut self, id: u64, watched: &[(usize, Vec<u8>, bool)]) {
         cmd::transactions::unwatch_all(&mut self.state, id, watched);
     }
+}
+
+/// A parked command's arguments with `key` moved to the front of its keys, so running it again
+/// serves the client from the key that became ready, as Redis's `serveClientsBlockedOnKey`
+/// does, rather than from the first non-empty key in argument order.
+fn ready_key_first(args: &[Bytes], key: &[u8]) -> Vec<Bytes> {
+    let name = args[0].to_ascii_lowercase();
+    // Where the keys are: BLPOP k.. timeout; BLMPOP/BZMPOP timeout numkeys k..
+    let range = match name.as_slice() {
+        b"blpop" | b"brpop" | b"bzpopmin" | b"bzpopmax" => 1..args.len().saturating_sub(1),
+        b"blmpop" | b"bzmpop" if args.len() > 3 => {
+            let n = protocol::parse_i64(&args[2]).unwrap_or(0).max(0) as usize;
+            3..(3 + n).min(args.len())
+        }
+        _ => 0..0,
+    };
+    let mut out = args.to_vec();
+    if let Some(pos) = out[range.clone()].iter().position(|k| k[..] == *key) {
+        out[range.start..=range.start + pos].rotate_right(1);
+    }
+    out
 }
 
 /// Whether the value now under `key` can serve a command that blocked on it: sorted sets for

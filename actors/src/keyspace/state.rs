@@ -105,6 +105,10 @@ pub struct Keyspace {
     pub prop: super::propagate::Propagation,
     /// BGSAVE and AOF rewrite bookkeeping.
     pub bg: super::background::BgStatus,
+    /// Set while a parked client's command is run again because a key it waits on was written.
+    pub serving_blocked: bool,
+    /// `lazyfree-lazy-expire`: expirations propagate as UNLINK instead of DEL.
+    pub lazy_expire: bool,
     /// DEBUG SET-ACTIVE-EXPIRE: whether the cron deletes due keys.
     pub active_expire_enabled: bool,
     /// The AOF writer's status, when `appendonly yes`.
@@ -130,6 +134,8 @@ impl Keyspace {
             bg: Default::default(),
             aof_status: None,
             active_expire_enabled: true,
+            serving_blocked: false,
+            lazy_expire: false,
         }
     }
 
@@ -150,7 +156,7 @@ impl Keyspace {
     /// `deleteExpiredKeyAndPropagate`.
     fn expired(&mut self, db: usize, key: &[u8]) {
         if self.prop.enabled {
-            let del = bytes::Bytes::from_static(b"DEL");
+            let del = bytes::Bytes::from_static(if self.lazy_expire { b"UNLINK" } else { b"DEL" });
             self.prop
                 .push(db, vec![del, bytes::Bytes::copy_from_slice(key)]);
         }

@@ -171,13 +171,20 @@ pub fn expire_generic(ex: &mut Exec, mut args: Args, kind: ExpireKind) -> Result
     if when <= ex.now as i64 {
         d.remove(key);
         ex.changed(notify::GENERIC, "del", key);
-        ex.propagate_as(&[b"DEL", key]);
+        let del = ex.expire_del();
+        ex.propagate_as(&[del, key]);
     } else {
         d.set_expire(key, when as u64);
         ex.changed(notify::GENERIC, "expire", key);
-        // As PEXPIREAT with the absolute time, options kept (Redis rewrites only these two).
+        // As PEXPIREAT with the absolute time, options kept (Redis rewrites only these two,
+        // and the name only when it is not PEXPIREAT already).
         let at = when.to_string();
-        let mut parts: Vec<&[u8]> = vec![b"PEXPIREAT", key, at.as_bytes()];
+        let name: &[u8] = if kind.name == "pexpireat" {
+            &args.all()[0]
+        } else {
+            b"PEXPIREAT"
+        };
+        let mut parts: Vec<&[u8]> = vec![name, key, at.as_bytes()];
         parts.extend(args.all()[3..].iter().map(|a| a.as_ref()));
         ex.propagate_as(&parts);
     }

@@ -45,7 +45,19 @@ fn run(ex: &mut Exec, args: Args) -> Result<(), CmdError> {
     blocking::run(ex, block)?;
     // Replicas must not block: they get the plain move, sides as the client wrote them.
     let a = args.all();
-    ex.propagate_as(&[b"LMOVE", &a[1], &a[2], &a[3], &a[4]]);
+    if ex.ks.serving_blocked {
+        // Served later, Redis writes its own lower-case sides.
+        let side = |s: &[u8]| -> &'static [u8] {
+            if s.eq_ignore_ascii_case(b"left") {
+                b"left"
+            } else {
+                b"right"
+            }
+        };
+        ex.propagate_as(&[b"LMOVE", &a[1], &a[2], side(&a[3]), side(&a[4])]);
+    } else {
+        ex.propagate_as(&[b"LMOVE", &a[1], &a[2], &a[3], &a[4]]);
+    }
     Ok(())
 }
 

@@ -60,7 +60,12 @@ fn spop(ex: &mut Exec, mut args: Args) -> Result<(), CmdError> {
         ex.ks.db(db).remove(key);
         ex.ks.notify(notify::GENERIC, "del", db, key);
         ex.ks.signal_modified(db, key);
-        ex.propagate_as(&[b"DEL", key]);
+        let del: &[u8] = if ex.server.config.tunables().lazyfree_lazy_server_del {
+            b"UNLINK"
+        } else {
+            b"DEL"
+        };
+        ex.propagate_as(&[del, key]);
         return Ok(());
     }
     let mut rng = ex.ks.rng.clone();

@@ -30,7 +30,12 @@ fn getdel(ex: &mut Exec, mut args: Args) -> Result<(), CmdError> {
     ex.ks.db(db).remove(key);
     ex.changed(notify::GENERIC, "del", key);
     ex.ks.dirty += 1;
-    ex.propagate_as(&[b"DEL", key]);
+    let del: &[u8] = if ex.server.config.tunables().lazyfree_lazy_user_del {
+        b"UNLINK"
+    } else {
+        b"DEL"
+    };
+    ex.propagate_as(&[del, key]);
     Ok(())
 }
 

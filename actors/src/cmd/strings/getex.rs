@@ -50,7 +50,8 @@ fn getex(ex: &mut Exec, mut args: Args) -> Result<(), CmdError> {
             d.remove(key);
             ex.changed(notify::GENERIC, "del", key);
             ex.ks.dirty += 1;
-            ex.propagate_as(&[b"DEL", key]);
+            let del = ex.expire_del();
+            ex.propagate_as(&[del, key]);
         }
         Some(at) => {
             d.set_expire(key, at);

@@ -192,7 +192,7 @@ fn set(ex: &mut Exec, mut args: Args) -> Result<(), CmdError> {
         }
     }
     let stored = set_generic(ex, key, value, o, "set")?;
-    if o.get && o.expire == ExpireOpt::None {
+    if o.get && matches!(o.expire, ExpireOpt::None | ExpireOpt::KeepTtl) {
         // Replicas need no old value: the GET token goes (7.0's `SET ... GET` rewrite).
         let kept: Vec<&[u8]> = args
             .all()

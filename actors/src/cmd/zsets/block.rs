@@ -108,7 +108,25 @@ pub fn serve(ex: &mut Exec, block: &ZBlock, key: &[u8]) -> bool {
         nested,
         nil_when_empty: nested,
     };
+    let len = match ex.ks.dbs[db].get(key).map(|e| &e.value) {
+        Some(Value::ZSet(z)) => z.len(),
+        _ => 0,
+    };
     pop_from(ex, key, max, count, shape);
+    // Replicas get the plain pop: BZMPOP with the count asked for, or, when a waiting client
+    // is served later, the count it got, as Redis 7.0 writes them.
+    let name: &[u8] = if max { b"ZPOPMAX" } else { b"ZPOPMIN" };
+    if nested {
+        let n = if ex.ks.serving_blocked {
+            count.min(len)
+        } else {
+            count
+        };
+        let n = n.to_string();
+        ex.propagate_as(&[name, key, n.as_bytes()]);
+    } else {
+        ex.propagate_as(&[name, key]);
+    }
     true
 }
 
