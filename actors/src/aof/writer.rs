@@ -78,6 +78,9 @@ pub struct AofWriter {
     buf: Vec<u8>,
     unsynced: bool,
     aof_enabled: bool,
+    /// Senders of appends not yet written, answered after the next write.
+    waiters: Vec<tokio::sync::oneshot::Sender<()>>,
+    flush_scheduled: bool,
     /// Turned on at runtime and waiting for its first rewrite (Redis's `AOF_WAIT_REWRITE`):
     /// writes go to a temporary incr file the manifest does not name until the base exists.
     waiting: bool,
@@ -230,6 +233,8 @@ impl AofWriter {
             unsynced: false,
             aof_enabled: t.appendonly,
             waiting: false,
+            waiters: Vec::new(),
+            flush_scheduled: false,
             server,
             status,
             mailbox,
@@ -275,6 +280,8 @@ impl AofWriter {
             unsynced: false,
             aof_enabled: true,
             waiting: true,
+            waiters: Vec::new(),
+            flush_scheduled: false,
             server,
             status,
             mailbox,
@@ -387,14 +394,43 @@ impl Actor for AofWriter {
     }
 }
 
-impl Handler<Propagate> for AofWriter {
-    type Result = ();
+/// Write (and under `always`, sync) what the messages handled so far appended.
+#[derive(Message, Debug)]
+#[rtype(result = "()")]
+struct FlushNow;
 
-    fn handle(&mut self, msg: Propagate, _: &mut Self::Context) {
+impl Handler<Propagate> for AofWriter {
+    type Result = ResponseFuture<()>;
+
+    /// Group commit, as Redis's `beforeSleep`: every append waiting in the mailbox is encoded
+    /// first; one write (and one fsync under `always`) then covers them all, and each sender
+    /// hears back after it.
+    fn handle(&mut self, msg: Propagate, ctx: &mut Self::Context) -> Self::Result {
         let _h = self.mailbox.handling();
         encode(&mut self.buf, &mut self.selected, &msg.ops);
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.waiters.push(tx);
+        if !self.flush_scheduled {
+            self.flush_scheduled = true;
+            // Handled once the messages already queued have been.
+            ctx.notify(FlushNow);
+        }
+        Box::pin(async move {
+            let _ = rx.await;
+        })
+    }
+}
+
+impl Handler<FlushNow> for AofWriter {
+    type Result = ();
+
+    fn handle(&mut self, _: FlushNow, _: &mut Self::Context) {
+        self.flush_scheduled = false;
         if self.flush() && self.policy() == Fsync::Always {
             self.sync();
+        }
+        for w in self.waiters.drain(..) {
+            let _ = w.send(());
         }
     }
 }

@@ -14,6 +14,30 @@ use actix::prelude::*;
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
 
+/// End of a pass over the mailbox: ship the pass's writes and answer their batches once the
+/// AOF writer has them.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub(super) struct Commit;
+
+impl Handler<Commit> for KeyspaceActor {
+    type Result = ();
+
+    fn handle(&mut self, _: Commit, _: &mut Self::Context) {
+        self.commit_scheduled = false;
+        let waiting = std::mem::take(&mut self.committing);
+        let ack = self.ship();
+        actix::spawn(async move {
+            if let Some(ack) = ack {
+                let _ = ack.await;
+            }
+            for w in waiting {
+                let _ = w.send(());
+            }
+        });
+    }
+}
+
 impl KeyspaceActor {
     /// Sends what was propagated since the last call to the AOF writer and returns its
     /// acknowledgement, which the client's reply waits for: as in Redis, a client hears back
@@ -27,6 +51,27 @@ impl KeyspaceActor {
         let aof = self.aof.as_ref()?;
         aof.mailbox.sent();
         Some(aof.append.send(Propagate { ops }))
+    }
+
+    /// Group commit, as Redis's `beforeSleep`: the writes of every batch handled in one pass
+    /// over the mailbox go to the AOF writer as one message once the pass ends, and each of
+    /// those batches is answered when the writer has them in the file. Returns what the
+    /// current batch's reply must wait for, if it wrote anything.
+    pub(super) fn commit_later(
+        &mut self,
+        ctx: &mut Context<Self>,
+    ) -> Option<tokio::sync::oneshot::Receiver<()>> {
+        if self.state.prop.is_empty() || self.aof.is_none() {
+            return None;
+        }
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.committing.push(tx);
+        if !self.commit_scheduled {
+            self.commit_scheduled = true;
+            // Handled after the messages already in the mailbox.
+            ctx.notify(Commit);
+        }
+        Some(rx)
     }
 
     /// Ships without waiting: for writes no client is waiting on (expiry, timeouts).

@@ -94,6 +94,9 @@ pub struct KeyspaceActor {
     aof: Option<crate::aof::writer::AofLink>,
     /// The snapshot being walked, if a background job runs.
     snapshot: Option<snapshot::Snapshot>,
+    /// Batches waiting for their writes to reach the AOF (see `commit_later`).
+    committing: Vec<oneshot::Sender<()>>,
+    commit_scheduled: bool,
     /// `appendonly` as last configured.
     appendonly_wanted: bool,
     /// Whether CONFIG SET appendonly may start and stop an AOF writer (a server with a
@@ -132,6 +135,8 @@ impl KeyspaceActor {
             saver: None,
             aof: None,
             snapshot: None,
+            committing: Vec::new(),
+            commit_scheduled: false,
             appendonly_wanted: false,
             aof_switchable: false,
         }
@@ -524,21 +529,16 @@ impl Handler<Execute> for KeyspaceActor {
         } = msg;
         let ran = self.run(&mut session, &cmds, 0, &mut out, ctx);
         session.publish(unix_ms());
-        let ack = self.ship();
+        let written = self.commit_later(ctx);
         if let Ran::Done = ran {
-            return match ack {
+            return match written {
                 None => Response::reply(Executed { session, out }),
                 // The client hears back once its writes are in the AOF.
-                Some(ack) => Response::fut(async move {
-                    let _ = ack.await;
+                Some(written) => Response::fut(async move {
+                    let _ = written.await;
                     Executed { session, out }
                 }),
             };
-        }
-        if let Some(ack) = ack {
-            actix::spawn(async move {
-                let _ = ack.await;
-            });
         }
         // It has to wait: the reply goes out later, through a channel.
         let (tx, rx) = oneshot::channel();
