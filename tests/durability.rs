@@ -15,33 +15,12 @@ fn text(r: &[u8]) -> String {
     common::escape(r)
 }
 
-/// Waits (bounded) until the server has loaded its data: PING answers +PONG, not -LOADING.
 fn wait_loaded(server: &Server) {
-    let mut c = server.client();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let r = c.cmd(&["PING"]);
-        if r == b"+PONG\r\n" {
-            return;
-        }
-        assert!(
-            r.starts_with(b"-LOADING") && Instant::now() < deadline,
-            "PING: {}\n{}",
-            text(&r),
-            server.diagnostics()
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    common::wait_loaded(server)
 }
 
 fn info_field(c: &mut Client, field: &str) -> String {
-    let r = c.cmd(&["INFO", "persistence"]);
-    let info = String::from_utf8_lossy(&r).into_owned();
-    info.lines()
-        .find_map(|l| l.strip_prefix(&format!("{field}:")))
-        .unwrap_or_else(|| panic!("no {field} in {info}"))
-        .trim()
-        .to_string()
+    common::persistence_field(c, field)
 }
 
 fn wait_bgsave(server: &Server, timeout: Duration) {

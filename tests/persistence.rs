@@ -170,12 +170,7 @@ fn sigterm_saves_when_save_points_are_configured() {
 
 /// Reads one INFO persistence field.
 fn persistence_field(server: &Server, field: &str) -> String {
-    let info = String::from_utf8_lossy(&server.client().cmd(&["INFO", "persistence"])).into_owned();
-    info.lines()
-        .find_map(|l| l.strip_prefix(&format!("{field}:")))
-        .unwrap_or_else(|| panic!("no {field} in {info}"))
-        .trim()
-        .to_string()
+    common::persistence_field(&mut server.client(), field)
 }
 
 fn wait_field(server: &Server, field: &str, want: &str) {

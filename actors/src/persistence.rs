@@ -66,6 +66,18 @@ pub fn save_keyspace(
     }
 }
 
+/// The encoding thresholds a loaded file's values are converted with.
+pub fn load_options(t: &Tunables) -> LoadOptions {
+    LoadOptions {
+        databases: t.databases,
+        hash_max_listpack_entries: t.hash_max_listpack_entries,
+        hash_max_listpack_value: t.hash_max_listpack_value,
+        set_max_intset_entries: t.set_max_intset_entries,
+        zset_max_listpack_entries: t.zset_max_listpack_entries,
+        zset_max_listpack_value: t.zset_max_listpack_value,
+    }
+}
+
 /// What loading found.
 pub struct LoadedDump {
     pub dbs: Vec<Db>,
@@ -88,15 +100,7 @@ pub fn load(t: &Tunables) -> Result<Option<LoadedDump>, String> {
             ))
         }
     };
-    let opts = LoadOptions {
-        databases: t.databases,
-        hash_max_listpack_entries: t.hash_max_listpack_entries,
-        hash_max_listpack_value: t.hash_max_listpack_value,
-        set_max_intset_entries: t.set_max_intset_entries,
-        zset_max_listpack_entries: t.zset_max_listpack_entries,
-        zset_max_listpack_value: t.zset_max_listpack_value,
-    };
-    let loaded = read_rdb_with(&data, &opts)
+    let loaded = read_rdb_with(&data, &load_options(t))
         .map_err(|e| format!("Short read or corrupt RDB file {}: {e}", path.display()))?;
     let notes = loaded.describe((crate::server::unix_ms() / 1000) as i64);
     let mut dbs = loaded.dbs;

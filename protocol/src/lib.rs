@@ -16,5 +16,5 @@ mod wire;
 pub use error::ProtocolError;
 pub use frame::{Frame, FrameDecoder};
 pub use reply::{format_double, format_g, ReplyWriter, Resp};
-pub use request::{RequestDecoder, MAX_INLINE_LEN};
+pub use request::{sdssplitargs, RequestDecoder, MAX_INLINE_LEN};
 pub use wire::parse_i64;

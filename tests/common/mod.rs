@@ -1299,3 +1299,33 @@ pub fn split_args(line: &str) -> Option<Vec<Vec<u8>>> {
         args.push(cur);
     }
 }
+
+/// Waits (bounded) until `server` has loaded its data: PING answers +PONG, not -LOADING.
+pub fn wait_loaded(server: &Server) {
+    let mut c = server.client();
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let r = c.cmd(&["PING"]);
+        if r == b"+PONG\r\n" {
+            return;
+        }
+        assert!(
+            r.starts_with(b"-LOADING") && std::time::Instant::now() < deadline,
+            "PING: {}\n{}",
+            escape(&r),
+            server.diagnostics()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// One field of INFO persistence.
+pub fn persistence_field(c: &mut Client, field: &str) -> String {
+    let r = c.cmd(&["INFO", "persistence"]);
+    let info = String::from_utf8_lossy(&r).into_owned();
+    info.lines()
+        .find_map(|l| l.strip_prefix(&format!("{field}:")))
+        .unwrap_or_else(|| panic!("no {field} in {info}"))
+        .trim()
+        .to_string()
+}

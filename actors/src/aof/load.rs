@@ -6,7 +6,7 @@ use super::manifest::{AofKind, Manifest};
 use crate::cmd::CommandTable;
 use crate::keyspace::db::Db;
 use crate::keyspace::state::Keyspace;
-use crate::rdb::{read_rdb_with, LoadOptions};
+use crate::rdb::read_rdb_with;
 use crate::server::ServerContext;
 use crate::session::Session;
 use bytes::{Bytes, BytesMut};
@@ -185,7 +185,7 @@ pub fn load(server: &ServerContext, table: &CommandTable) -> Result<Option<Loade
         }
         if data.starts_with(b"REDIS") {
             slog::info!(server.log, "Reading RDB base file on AOF loading...");
-            let opts = load_options(&t);
+            let opts = crate::persistence::load_options(&t);
             let loaded = read_rdb_with(&data, &opts)
                 .map_err(|e| format!("Short read or corrupt RDB base file {}: {e}", f.name))?;
             let now_s = (crate::server::unix_ms() / 1000) as i64;
@@ -269,17 +269,6 @@ fn truncated(
     Err(format!(
         "Unexpected end of file reading the append only file {name}. You can: 1) Make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>. 2) Alternatively you can set the 'aof-load-truncated' configuration option to yes and restart the server."
     ))
-}
-
-fn load_options(t: &crate::config::Tunables) -> LoadOptions {
-    LoadOptions {
-        databases: t.databases,
-        hash_max_listpack_entries: t.hash_max_listpack_entries,
-        hash_max_listpack_value: t.hash_max_listpack_value,
-        set_max_intset_entries: t.set_max_intset_entries,
-        zset_max_listpack_entries: t.zset_max_listpack_entries,
-        zset_max_listpack_value: t.zset_max_listpack_value,
-    }
 }
 
 #[cfg(test)]

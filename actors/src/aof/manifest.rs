@@ -451,89 +451,9 @@ fn atoll(bytes: &[u8]) -> i64 {
     value
 }
 
-/// `sdssplitargs`: words separated by spaces, `"..."` with `\n \r \t \b \a \xHH` escapes and
-/// `'...'` with only `\'`; `None` for unbalanced quotes or a closing quote followed by something
-/// other than a space.
+/// `sdssplitargs`.
 fn split_args(line: &[u8]) -> Option<Vec<Vec<u8>>> {
-    let at = |i: usize| line.get(i).copied().unwrap_or(0);
-    let mut args = Vec::new();
-    let mut p = 0;
-    loop {
-        while at(p) != 0 && c_isspace(at(p)) {
-            p += 1;
-        }
-        if at(p) == 0 {
-            return Some(args);
-        }
-        let (mut inq, mut insq, mut done) = (false, false, false);
-        let mut current = Vec::new();
-        while !done {
-            let c = at(p);
-            if inq {
-                if c == b'\\'
-                    && at(p + 1) == b'x'
-                    && at(p + 2).is_ascii_hexdigit()
-                    && at(p + 3).is_ascii_hexdigit()
-                {
-                    current.push(hex_value(at(p + 2)) * 16 + hex_value(at(p + 3)));
-                    p += 3;
-                } else if c == b'\\' && at(p + 1) != 0 {
-                    p += 1;
-                    current.push(match at(p) {
-                        b'n' => b'\n',
-                        b'r' => b'\r',
-                        b't' => b'\t',
-                        b'b' => b'\x08',
-                        b'a' => b'\x07',
-                        other => other,
-                    });
-                } else if c == b'"' {
-                    if at(p + 1) != 0 && !c_isspace(at(p + 1)) {
-                        return None;
-                    }
-                    done = true;
-                } else if c == 0 {
-                    return None;
-                } else {
-                    current.push(c);
-                }
-            } else if insq {
-                if c == b'\\' && at(p + 1) == b'\'' {
-                    p += 1;
-                    current.push(b'\'');
-                } else if c == b'\'' {
-                    if at(p + 1) != 0 && !c_isspace(at(p + 1)) {
-                        return None;
-                    }
-                    done = true;
-                } else if c == 0 {
-                    return None;
-                } else {
-                    current.push(c);
-                }
-            } else {
-                match c {
-                    b' ' | b'\n' | b'\r' | b'\t' | 0 => done = true,
-                    b'"' => inq = true,
-                    b'\'' => insq = true,
-                    _ => current.push(c),
-                }
-            }
-            if at(p) != 0 {
-                p += 1;
-            }
-        }
-        args.push(current);
-    }
-}
-
-fn hex_value(b: u8) -> u8 {
-    match b {
-        b'0'..=b'9' => b - b'0',
-        b'a'..=b'f' => b - b'a' + 10,
-        b'A'..=b'F' => b - b'A' + 10,
-        _ => 0,
-    }
+    protocol::sdssplitargs(line)
 }
 
 /// `sdsneedsrepr`: anything `split_args` would not read back as one bare word.

@@ -8,6 +8,7 @@
 //! is a zero-copy slice of them.
 mod multibulk;
 mod split;
+pub use split::sdssplitargs;
 #[cfg(test)]
 mod tests;
 

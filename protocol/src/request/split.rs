@@ -24,6 +24,15 @@ fn hex_value(b: u8) -> Option<u8> {
 /// the middle of an argument (`a"b"` is `ab`), but a closing quote must be followed by a blank
 /// or the end of the line.
 pub(crate) fn split_args(line: &[u8]) -> Result<Vec<Bytes>, ProtocolError> {
+    let args = sdssplitargs(line).ok_or(ProtocolError::UnbalancedQuotes)?;
+    Ok(args.into_iter().map(Bytes::from).collect())
+}
+
+/// Redis's `sdssplitargs`, for every text Redis splits with it (inline requests, redis.conf
+/// lines, the AOF manifest). It reads a C string: a NUL byte ends the line. `None` when quotes
+/// are unbalanced or a closing quote is not followed by a blank.
+pub fn sdssplitargs(line: &[u8]) -> Option<Vec<Vec<u8>>> {
+    let line = line.split(|&b| b == 0).next().unwrap_or_default();
     let at = |i: usize| line.get(i).copied();
     let mut args = Vec::new();
     let mut p = 0;
@@ -32,7 +41,7 @@ pub(crate) fn split_args(line: &[u8]) -> Result<Vec<Bytes>, ProtocolError> {
             p += 1;
         }
         if p >= line.len() {
-            return Ok(args);
+            return Some(args);
         }
         let mut current = Vec::new();
         let (mut in_double, mut in_single) = (false, false);
@@ -65,12 +74,12 @@ pub(crate) fn split_args(line: &[u8]) -> Result<Vec<Bytes>, ProtocolError> {
                     }
                     (Some(b'"'), next) => {
                         if next.is_some_and(|b| !is_space(b)) {
-                            return Err(ProtocolError::UnbalancedQuotes);
+                            return None;
                         }
                         p += 1;
                         break;
                     }
-                    (None, _) => return Err(ProtocolError::UnbalancedQuotes),
+                    (None, _) => return None,
                     (Some(b), _) => current.push(b),
                 }
             } else if in_single {
@@ -81,12 +90,12 @@ pub(crate) fn split_args(line: &[u8]) -> Result<Vec<Bytes>, ProtocolError> {
                     }
                     (Some(b'\''), next) => {
                         if next.is_some_and(|b| !is_space(b)) {
-                            return Err(ProtocolError::UnbalancedQuotes);
+                            return None;
                         }
                         p += 1;
                         break;
                     }
-                    (None, _) => return Err(ProtocolError::UnbalancedQuotes),
+                    (None, _) => return None,
                     (Some(b), _) => current.push(b),
                 }
             } else {
@@ -102,7 +111,7 @@ pub(crate) fn split_args(line: &[u8]) -> Result<Vec<Bytes>, ProtocolError> {
             }
             p += 1;
         }
-        args.push(Bytes::from(current));
+        args.push(current);
     }
 }
 
