@@ -2,12 +2,12 @@
 //! writer (waiting for its sync under `appendfsync always` before the client hears back), and
 //! the rewrite's hand-offs.
 
-use super::background::{rewrite_growth_due, Job};
+use super::background::{rewrite_growth_due, Job, Running};
 use super::propagate::{Op, Propagate};
 use super::KeyspaceActor;
 use crate::aof::writer::{AofLink, AofWriter, InstallBase, StartRewrite};
 use crate::config::Tunables;
-use crate::saver::{SaveError, Written};
+use crate::saver::Written;
 use crate::server::unix_ms;
 use actix::dev::RecipientRequest;
 use actix::prelude::*;
@@ -26,7 +26,13 @@ impl Handler<Commit> for KeyspaceActor {
     fn handle(&mut self, _: Commit, _: &mut Self::Context) {
         self.commit_scheduled = false;
         let waiting = std::mem::take(&mut self.committing);
-        let ack = self.ship();
+        // Sent even with nothing left to ship (the cron may have shipped this pass's writes
+        // already): the writer answers it only once everything sent before is written.
+        let ops: Arc<[Op]> = self.state.prop.take().into();
+        let ack = self.aof.as_ref().map(|aof| {
+            aof.mailbox.sent();
+            aof.append.send(Propagate { ops })
+        });
         actix::spawn(async move {
             if let Some(ack) = ack {
                 let _ = ack.await;
@@ -93,30 +99,37 @@ impl KeyspaceActor {
         }
     }
 
-    pub(super) fn aof_rewrite_abandoned(&mut self) {}
-
     /// The base is written: the AOF writer installs it, and the job ends with its answer.
-    pub(super) fn aof_rewrite_written(&mut self, _w: Written, ctx: &mut Context<Self>) {
-        let t = self.server.config.tunables();
-        let tmp = std::path::PathBuf::from(&t.dir)
-            .join(format!("temp-rewriteaof-bg-{}.aof", std::process::id()));
+    pub(super) fn aof_rewrite_written(
+        &mut self,
+        running: Running,
+        _w: Written,
+        ctx: &mut Context<Self>,
+    ) {
+        let tmp = super::jobs::temp_path(&self.server.config.tunables().dir, Job::AofRewrite);
         let Some(aof) = &self.aof else {
-            self.rewrite_finished(Err("the AOF writer is not running".into()), ctx);
+            self.rewrite_finished(running, Err("the AOF writer is not running".into()), ctx);
             return;
         };
         aof.mailbox.sent();
+        // The base is always RDB-encoded (what `aof-use-rdb-preamble yes` writes), and named so.
         let install = aof.install_base.send(InstallBase {
             tmp,
             rdb_preamble: true,
         });
-        ctx.spawn(install.into_actor(self).map(|res, act, ctx| {
+        ctx.spawn(install.into_actor(self).map(move |res, act, ctx| {
             let res = res.unwrap_or_else(|_| Err("the AOF writer stopped".into()));
-            act.rewrite_finished(res, ctx);
+            act.rewrite_finished(running, res, ctx);
         }));
     }
 
-    fn rewrite_finished(&mut self, res: Result<(), String>, ctx: &mut Context<Self>) {
-        if !self.state.bg.runs(Job::AofRewrite) {
+    fn rewrite_finished(
+        &mut self,
+        running: Running,
+        res: Result<(), String>,
+        ctx: &mut Context<Self>,
+    ) {
+        if self.state.bg.running != Some(running) {
             return;
         }
         let now = unix_ms();
@@ -132,7 +145,6 @@ impl KeyspaceActor {
                 self.state.bg.finish(false, now);
             }
         }
-        let _ = SaveError::NotOpen;
         self.start_scheduled(ctx);
     }
 

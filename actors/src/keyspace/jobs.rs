@@ -30,12 +30,13 @@ impl KeyspaceActor {
                 self.log,
                 "Background saving is not available: no snapshot writer"
             );
-            self.state.bg.running = Some(Running {
+            let running = Running {
                 job,
                 started_ms: now,
                 dirty_at_start: self.state.dirty,
-            });
-            self.job_done(job, Err(SaveError::NotOpen), ctx);
+            };
+            self.state.bg.running = Some(running);
+            self.job_done(running, Err(SaveError::NotOpen), ctx);
             return;
         };
         let tmp = temp_path(&t.dir, job);
@@ -135,7 +136,7 @@ impl KeyspaceActor {
             let res = res.unwrap_or(Err(SaveError::Write {
                 reason: "the snapshot writer stopped".into(),
             }));
-            act.job_done(running.job, res, ctx);
+            act.job_done(running, res, ctx);
         }));
     }
 
@@ -174,24 +175,23 @@ impl KeyspaceActor {
                 saver.abort.do_send(crate::saver::AbortFile);
             }
         }
-        if let Some(r) = self.state.bg.running.take() {
-            if r.job == Job::AofRewrite {
-                self.aof_rewrite_abandoned();
-            }
-        }
+        // A killed rewrite leaves its new incr file in the manifest, as Redis does: loading
+        // replays it after the old ones.
+        self.state.bg.running = None;
     }
 
     /// Records how a job ended, as Redis's `backgroundSaveDoneHandler` /
     /// `backgroundRewriteDoneHandler`, then starts a scheduled one.
     pub(super) fn job_done(
         &mut self,
-        job: Job,
+        running: Running,
         res: Result<Written, SaveError>,
         ctx: &mut Context<Self>,
     ) {
-        if !self.state.bg.runs(job) {
-            return; // killed meanwhile
+        if self.state.bg.running != Some(running) {
+            return; // killed meanwhile, perhaps with another job started since
         }
+        let job = running.job;
         let now = unix_ms();
         match (job, res) {
             (Job::Bgsave, Ok(_)) => {
@@ -207,7 +207,7 @@ impl KeyspaceActor {
                     "Successfully created the temporary AOF base file temp-rewriteaof-bg-{}.aof",
                     std::process::id()
                 );
-                self.aof_rewrite_written(w, ctx);
+                self.aof_rewrite_written(running, w, ctx);
                 return; // the AOF writer's answer ends the job
             }
             (_, Err(e)) => {
@@ -216,7 +216,6 @@ impl KeyspaceActor {
                     Job::Bgsave => slog::warn!(self.log, "Background saving error"),
                     Job::AofRewrite => {
                         slog::warn!(self.log, "Background AOF rewrite terminated with error");
-                        self.aof_rewrite_abandoned();
                     }
                 }
                 self.state.bg.finish(false, now);
@@ -255,7 +254,6 @@ impl KeyspaceActor {
             &self.state.bg,
             now,
         ) {
-            let _ = changes;
             slog::info!(
                 self.log,
                 "{} changes in {} seconds. Saving...",
@@ -270,7 +268,7 @@ impl KeyspaceActor {
 }
 
 /// Where a job's file is written before it is complete: Redis's child's names.
-fn temp_path(dir: &str, job: Job) -> PathBuf {
+pub(super) fn temp_path(dir: &str, job: Job) -> PathBuf {
     let pid = std::process::id();
     let name = match job {
         Job::Bgsave => format!("temp-{pid}.rdb"),
