@@ -18,6 +18,7 @@ pub mod notify;
 pub mod persistence;
 pub mod pubsub;
 pub mod rdb;
+pub mod repl;
 pub mod saver;
 pub mod server;
 pub mod session;
