@@ -212,8 +212,22 @@ pub fn start(
         );
         ks = ks.with_dbs(dump.dbs);
     }
+    let backlog_actor = ::actors::repl::stream::BacklogActor::new(
+        server.repl_status(),
+        server.mailboxes.register("backlog/0"),
+        server.log.new(slog::o!("actor" => "backlog/0")),
+    )
+    .start();
+    ks = ks.with_backlog(::actors::keyspace::replicas::BacklogLink::of(
+        &backlog_actor,
+    ));
     let peer_mailbox = ks.mailbox();
     let keyspace = ks.start();
+    if let Some(master) = t.replicaof.clone() {
+        keyspace.do_send(::actors::keyspace::following::Follow {
+            master: Some(master),
+        });
+    }
     let peer = KeyspacePeer {
         executor: keyspace.clone().recipient(),
         gone: keyspace.clone().recipient(),

@@ -37,6 +37,8 @@ pub struct ClientHandle {
     pub psubs: AtomicU64,
     pub multi: AtomicI64,
     pub blocked: AtomicBool,
+    /// A replica of ours (CLIENT LIST's `S`, CLIENT KILL TYPE replica).
+    pub replica: AtomicBool,
     /// Bytes waiting in the query buffer.
     pub qbuf: AtomicU64,
     /// Bytes of replies not yet written to the socket.

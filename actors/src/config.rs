@@ -55,6 +55,28 @@ pub struct Tunables {
     pub stop_writes_on_bgsave_error: bool,
     /// `enable-debug-command`: `no`, `yes` or `local`.
     pub enable_debug_command: String,
+    /// `replicaof`: the master, when this server is a replica.
+    pub replicaof: Option<(String, u16)>,
+    /// `masterauth` / `masteruser`.
+    pub masterauth: Option<String>,
+    pub masteruser: Option<String>,
+    /// `replica-priority`, `replica-serve-stale-data`, `replica-announce-ip` / `-port`.
+    pub replica_priority: i64,
+    pub replica_serve_stale_data: bool,
+    pub replica_announce_ip: Option<String>,
+    pub replica_announce_port: u16,
+    /// `repl-backlog-size` (bytes) and `repl-backlog-ttl` (seconds).
+    pub repl_backlog_size: u64,
+    pub repl_backlog_ttl: u64,
+    /// `repl-diskless-sync` and its delay in seconds.
+    pub repl_diskless_sync: bool,
+    pub repl_diskless_sync_delay: u64,
+    /// `repl-ping-replica-period`, `repl-timeout` (seconds).
+    pub repl_ping_replica_period: u64,
+    pub repl_timeout: u64,
+    /// `min-replicas-to-write`, `min-replicas-max-lag`.
+    pub min_replicas_to_write: u64,
+    pub min_replicas_max_lag: u64,
     /// `maxmemory`, bytes; 0 means no limit.
     pub maxmemory: u64,
     /// `maxmemory-policy`
@@ -141,6 +163,21 @@ impl Default for Tunables {
             auto_aof_rewrite_min_size: 64 * 1024 * 1024,
             stop_writes_on_bgsave_error: true,
             enable_debug_command: "no".into(),
+            replicaof: None,
+            masterauth: None,
+            masteruser: None,
+            replica_priority: 100,
+            replica_serve_stale_data: true,
+            replica_announce_ip: None,
+            replica_announce_port: 0,
+            repl_backlog_size: 1 << 20,
+            repl_backlog_ttl: 3600,
+            repl_diskless_sync: true,
+            repl_diskless_sync_delay: 5,
+            repl_ping_replica_period: 10,
+            repl_timeout: 60,
+            min_replicas_to_write: 0,
+            min_replicas_max_lag: 10,
             maxmemory: 0,
             maxmemory_policy: "noeviction".into(),
             replica_read_only: true,
@@ -197,6 +234,10 @@ pub trait ConfigStore: Send + Sync {
 
     /// `CONFIG REWRITE`. `Err` carries the whole error message.
     fn rewrite(&self) -> Result<(), String>;
+
+    /// REPLICAOF / SLAVEOF at runtime: the new master (`None`: NO ONE), so CONFIG GET and
+    /// CONFIG REWRITE show it as Redis does.
+    fn set_replicaof(&self, master: Option<(String, u16)>);
 }
 
 /// A store with fixed values, for tests and tools that need no config file.
@@ -215,4 +256,5 @@ impl ConfigStore for FixedConfig {
     fn rewrite(&self) -> Result<(), String> {
         Err("ERR The server is running without a config file".into())
     }
+    fn set_replicaof(&self, _master: Option<(String, u16)>) {}
 }

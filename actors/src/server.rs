@@ -21,8 +21,10 @@ pub struct ServerContext {
     pub stats: Stats,
     /// 40 hex characters, new at each start.
     pub run_id: String,
-    /// The replication id INFO shows as `master_replid`; replication will own it.
+    /// The replication id INFO shows as `master_replid` at startup.
     pub replid: String,
+    /// Replication as INFO and ROLE report it (kept by the replication actors).
+    pub repl: Arc<crate::repl::status::ReplStatus>,
     pub started: Instant,
     pub started_unix_ms: u64,
     pub pid: u32,
@@ -45,6 +47,10 @@ impl ServerContext {
             stats: Stats::default(),
             run_id: random_hex(40, now ^ ((pid as u64) << 32)),
             replid: random_hex(40, now.rotate_left(17) ^ pid as u64),
+            repl: Arc::new(crate::repl::status::ReplStatus::new(
+                random_hex(40, now.rotate_left(17) ^ pid as u64),
+                1 << 20,
+            )),
             started: Instant::now(),
             started_unix_ms: now,
             pid,
@@ -54,6 +60,11 @@ impl ServerContext {
             log,
             used_memory,
         }
+    }
+
+    /// The replication status, for the actors that keep it.
+    pub fn repl_status(&self) -> Arc<crate::repl::status::ReplStatus> {
+        self.repl.clone()
     }
 
     /// A context for unit tests: default tunables, a discarding logger.

@@ -58,6 +58,26 @@ pub struct Session {
     pub shard_channels: std::collections::BTreeSet<bytes::Bytes>,
     /// The registry entry; `None` for sessions that are not network clients (tests, AOF loading).
     pub handle: Option<Arc<ClientHandle>>,
+    /// Replication, when the client is a replica of ours (or our master's stream).
+    pub repl: ReplRole,
+}
+
+/// What a client is to replication.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum ReplRole {
+    #[default]
+    Normal,
+    /// Announced itself with REPLCONF but has not asked to sync yet.
+    Handshaking {
+        listening_port: u16,
+        ip: Option<String>,
+        capa_psync2: bool,
+    },
+    /// A replica: its connection carries the stream; it sends only REPLCONF ACK.
+    Replica,
+    /// Our master's stream being applied: writes are allowed on a read-only replica, nothing
+    /// is answered, and nothing expires under it.
+    Master,
 }
 
 impl Session {
@@ -78,6 +98,7 @@ impl Session {
             patterns: Default::default(),
             shard_channels: Default::default(),
             handle: None,
+            repl: ReplRole::Normal,
         }
     }
 

@@ -374,6 +374,9 @@ impl ServerConfig {
         let mut state = lock(&self.state);
         state.values[index_of("replicaof")] =
             Value::ReplicaOf(master.map(|(h, p)| (h.into_bytes(), i64::from(p))));
+        // The typed snapshot follows, so the replication actors read the same master.
+        let fresh = Arc::new(state.tunables());
+        *self.snapshot.write().unwrap_or_else(|p| p.into_inner()) = fresh;
     }
 
     /// `tcp-backlog`, for `listen(2)`.
@@ -479,6 +482,10 @@ impl ConfigStore for ServerConfig {
 
     fn set(&self, pairs: &[(Bytes, Bytes)]) -> Result<(), String> {
         self.set_as(pairs, false)
+    }
+
+    fn set_replicaof(&self, master: Option<(String, u16)>) {
+        ServerConfig::set_replicaof(self, master);
     }
 
     fn rewrite(&self) -> Result<(), String> {

@@ -12,6 +12,7 @@ pub mod hashes;
 pub mod keys;
 pub mod lists;
 pub mod pubsub;
+pub mod repl;
 pub mod server;
 pub mod sets;
 pub mod strings;
@@ -21,7 +22,7 @@ pub mod zsets;
 use crate::keyspace::propagate::Rule;
 use crate::keyspace::state::Keyspace;
 use crate::server::ServerContext;
-use crate::session::{CmdName, ReplyMode, Session};
+use crate::session::{CmdName, ReplRole, ReplyMode, Session};
 pub use args::Args;
 use bytes::{Bytes, BytesMut};
 pub use error::CmdError;
@@ -61,7 +62,7 @@ pub struct Outcome {
 }
 
 /// What the keyspace actor must do after a command, beyond replying.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     None,
     /// SHUTDOWN: stop the server once the batch is answered.
@@ -79,6 +80,19 @@ pub enum Effect {
     Background(crate::keyspace::background::Job),
     /// FLUSHALL: Redis's `flushAllDataAndResetRDB`.
     FlushedAll,
+    /// PSYNC / SYNC: the client is now a replica wanting the stream.
+    Psync(Box<repl::psync::SyncRequest>),
+    /// REPLICAOF: follow this master, or none.
+    ReplicaOf(Option<(String, u16)>),
+    /// REPLCONF ACK from a replica.
+    ReplAck {
+        offset: i64,
+    },
+    /// WAIT parked the client until `numreplicas` acknowledge `target`.
+    WaitAcks {
+        numreplicas: usize,
+        target: i64,
+    },
 }
 
 /// Everything a handler may touch while it runs.
@@ -118,13 +132,18 @@ pub struct BlockRequest {
 pub enum TimeoutReply {
     NullArray,
     Null,
+    /// WAIT: how many replicas acknowledged `target` by then.
+    Acked {
+        target: i64,
+    },
 }
 
 impl TimeoutReply {
-    pub fn write(self, out: &mut ReplyWriter) {
+    pub fn write(self, out: &mut ReplyWriter, repl: &crate::repl::status::ReplStatus) {
         match self {
             TimeoutReply::NullArray => out.null_array(),
             TimeoutReply::Null => out.null(),
+            TimeoutReply::Acked { target } => out.int(repl.acked_at(target) as i64),
         }
     }
 }
@@ -192,7 +211,7 @@ impl Exec<'_> {
                 timeout_reply,
             });
         } else {
-            timeout_reply.write(&mut self.out);
+            timeout_reply.write(&mut self.out, &self.server.repl);
         }
     }
 }
@@ -306,7 +325,9 @@ impl CommandTable {
                 paused: true,
             };
         }
-        if ex.block.is_some() || suppress_reply(before, &mut ex.session.reply_mode) {
+        // Replicas hear nothing back once they are replicas (Redis's prepareClientToWrite).
+        let silent = matches!(ex.session.repl, ReplRole::Replica | ReplRole::Master);
+        if ex.block.is_some() || silent || suppress_reply(before, &mut ex.session.reply_mode) {
             ex.out.truncate(start);
         }
         Outcome {
@@ -371,6 +392,9 @@ impl CommandTable {
                 return Err(e);
             }
         }
+        if let Some(e) = replication_refusal(ex, spec) {
+            return Err(e);
+        }
         if ex.session.in_resp2_pubsub() && spec.flags & flags::PUBSUB_CONTEXT == 0 {
             return Err(CmdError::other(format!(
                 "ERR Can't execute '{name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"
@@ -427,6 +451,34 @@ impl CommandTable {
             return Err(CmdError::Arity(spec.name.into()));
         }
         Ok((spec, CmdName(spec.name, ""), 1))
+    }
+}
+
+/// Redis's replication checks in `processCommand`: NOREPLICAS on a master short of good
+/// replicas, READONLY on a read-only replica, MASTERDOWN on a replica whose link is down when
+/// it must not serve stale data. Our master's own stream is never refused.
+fn replication_refusal(ex: &Exec, spec: &CommandSpec) -> Option<CmdError> {
+    let r = &ex.ks.repl;
+    if ex.session.repl == ReplRole::Master {
+        return None;
+    }
+    let write = spec.flags & flags::WRITE != 0;
+    match &r.master {
+        None if write && r.min_replicas > 0 => {
+            let good = ex.server.repl.good_replicas(ex.now, r.min_replicas_lag);
+            (good < r.min_replicas as usize)
+                .then(|| CmdError::other("NOREPLICAS Not enough good replicas to write."))
+        }
+        None => None,
+        Some(_) if write && r.read_only => Some(CmdError::other(
+            "READONLY You can't write against a read only replica.",
+        )),
+        Some(_) if !r.link_up && !r.serve_stale && spec.flags & flags::STALE == 0 => {
+            Some(CmdError::other(
+                "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.",
+            ))
+        }
+        Some(_) => None,
     }
 }
 

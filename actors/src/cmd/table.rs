@@ -1,7 +1,9 @@
 //! Every command the server knows, in one static table.
 
 use super::CommandSpec;
-use super::{connection, hashes, keys, lists, pubsub, server, sets, strings, transactions, zsets};
+use super::{
+    connection, hashes, keys, lists, pubsub, repl, server, sets, strings, transactions, zsets,
+};
 
 /// Each group's module lists its own commands.
 pub static GROUPS: &[&[CommandSpec]] = &[
@@ -15,6 +17,7 @@ pub static GROUPS: &[&[CommandSpec]] = &[
     zsets::COMMANDS,
     transactions::COMMANDS,
     pubsub::COMMANDS,
+    repl::COMMANDS,
 ];
 
 /// Builds a spec; keeps each command file's declaration to one call.

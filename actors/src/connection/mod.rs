@@ -10,7 +10,7 @@
 pub mod codec;
 
 use crate::clients::{ClientHandle, Kill};
-use crate::config::{OutputBufferLimit, OBUF_NORMAL, OBUF_PUBSUB};
+use crate::config::{OutputBufferLimit, OBUF_NORMAL, OBUF_PUBSUB, OBUF_REPLICA};
 use crate::keyspace::{ClientGone, Execute, Executed};
 use crate::metrics::Mailbox;
 use crate::pubsub::Deliver;
@@ -62,6 +62,8 @@ pub struct ConnectionActor<W: AsyncWrite + Unpin + 'static> {
     soft_since: Option<Instant>,
     /// Whether the client has subscriptions: it is then in the pubsub output-limit class.
     subscribed: bool,
+    /// Whether the client is a replica of ours: the replica output-limit class, never idle.
+    replica: bool,
     /// Input read while a batch was out (a blocked client's next commands, say), and its size.
     queued: std::collections::VecDeque<Input>,
     queued_bytes: u64,
@@ -108,6 +110,7 @@ impl<W: AsyncWrite + Unpin + 'static> ConnectionActor<W> {
                 closing: false,
                 soft_since: None,
                 subscribed: false,
+                replica: false,
                 queued: Default::default(),
                 queued_bytes: 0,
                 log,
@@ -202,12 +205,14 @@ impl<W: AsyncWrite + Unpin + 'static> ConnectionActor<W> {
     fn enforce_output_limit(&mut self, ctx: &mut Context<Self>) {
         // A normal client's replies leave at once unless the socket is slow: below 16 KiB
         // nothing can be over any sensible limit, so the hot path skips the config read.
-        if !self.subscribed && self.output_len() < 16 * 1024 {
+        if !self.subscribed && !self.replica && self.output_len() < 16 * 1024 {
             self.soft_since = None;
             return;
         }
         let t = self.server.config.tunables();
-        let class = if self.subscribed {
+        let class = if self.replica {
+            OBUF_REPLICA
+        } else if self.subscribed {
             OBUF_PUBSUB
         } else {
             OBUF_NORMAL
@@ -229,6 +234,7 @@ impl<W: AsyncWrite + Unpin + 'static> ConnectionActor<W> {
         // A client with a batch in flight is busy, and subscribers are never idle, as in Redis.
         if timeout > 0
             && !self.subscribed
+            && !self.replica
             && self.session.is_some()
             && self.last_activity.elapsed() > Duration::from_secs(timeout)
         {
@@ -399,6 +405,7 @@ impl<W: AsyncWrite + Unpin + 'static> ConnectionActor<W> {
                 l.authenticated = session.authenticated;
                 act.limits.set(l);
                 act.subscribed = session.subscribed();
+                act.replica = session.repl == crate::session::ReplRole::Replica;
                 let close = session.close_after_reply;
                 act.session = Some(session);
                 if close {

@@ -83,6 +83,7 @@ fn handle(
         psubs: AtomicU64::new(0),
         multi: AtomicI64::new(-1),
         blocked: AtomicBool::new(false),
+        replica: AtomicBool::new(false),
         qbuf: AtomicU64::new(0),
         obuf: AtomicU64::new(0),
         kill,

@@ -26,6 +26,7 @@ impl Handler<Commit> for KeyspaceActor {
     fn handle(&mut self, _: Commit, _: &mut Self::Context) {
         self.commit_scheduled = false;
         let waiting = std::mem::take(&mut self.committing);
+        self.stream_to_replicas();
         // Sent even with nothing left to ship (the cron may have shipped this pass's writes
         // already): the writer answers it only once everything sent before is written.
         let ops: Arc<[Op]> = self.state.prop.take().into();
@@ -50,6 +51,7 @@ impl KeyspaceActor {
     /// only once its writes are in the file (and, under `appendfsync always`, synced), so
     /// killing the process never loses an acknowledged write.
     pub(super) fn ship(&mut self) -> Option<RecipientRequest<Propagate>> {
+        self.stream_to_replicas();
         if self.state.prop.is_empty() {
             return None;
         }

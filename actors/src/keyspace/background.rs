@@ -9,6 +9,8 @@ pub enum Job {
     Bgsave,
     /// BGREWRITEAOF or an automatic rewrite: a new AOF base file.
     AofRewrite,
+    /// A full sync for waiting replicas: streamed to them (diskless) or saved, then sent.
+    ReplSync { diskless: bool },
 }
 
 /// The running job.
@@ -28,6 +30,8 @@ pub struct BgStatus {
     pub bgsave_scheduled: bool,
     /// BGREWRITEAOF while a BGSAVE runs.
     pub rewrite_scheduled: bool,
+    /// Replicas wait for a full sync while another job runs.
+    pub sync_scheduled: bool,
     pub last_bgsave_ok: bool,
     /// Seconds the last BGSAVE took; -1 before any.
     pub last_bgsave_time_sec: i64,
@@ -48,6 +52,7 @@ impl Default for BgStatus {
             running: None,
             bgsave_scheduled: false,
             rewrite_scheduled: false,
+            sync_scheduled: false,
             last_bgsave_ok: true,
             last_bgsave_time_sec: -1,
             last_bgsave_try_ms: 0,
@@ -69,6 +74,14 @@ impl BgStatus {
         self.running.is_some_and(|r| r.job == job)
     }
 
+    /// Whether a save to `dbfilename` runs: BGSAVE, or a disk-based full sync.
+    pub fn saving(&self) -> bool {
+        matches!(
+            self.running.map(|r| r.job),
+            Some(Job::Bgsave | Job::ReplSync { diskless: false })
+        )
+    }
+
     /// Seconds the running `job` has taken so far; -1 when it is not running.
     pub fn current_time_sec(&self, job: Job, now_ms: u64) -> i64 {
         match self.running {
@@ -88,6 +101,11 @@ impl BgStatus {
                 self.last_bgsave_ok = ok;
                 self.last_bgsave_time_sec = secs;
             }
+            Job::ReplSync { diskless: false } => {
+                self.last_bgsave_ok = ok;
+                self.last_bgsave_time_sec = secs;
+            }
+            Job::ReplSync { diskless: true } => {}
             Job::AofRewrite => {
                 self.last_rewrite_ok = ok;
                 self.last_rewrite_time_sec = secs;

@@ -104,6 +104,11 @@ impl Db {
         Some(self.at_mut(i))
     }
 
+    /// The slot of `key`, expired or not.
+    pub fn index_of(&self, key: &[u8]) -> Option<usize> {
+        self.keys.get_index_of(key)
+    }
+
     /// Where the live entry under `key` is, with one hash lookup; an entry expired at `now`
     /// is removed on the way.
     pub fn live_index(&mut self, key: &[u8], now: u64) -> Slot {

@@ -25,7 +25,17 @@ impl KeyspaceActor {
     pub(super) fn start_job(&mut self, job: Job, ctx: &mut Context<Self>) {
         let t = self.server.config.tunables();
         let now = unix_ms();
-        let Some(saver) = &self.saver else {
+        if let Job::ReplSync { diskless } = job {
+            self.sync_targets = self.sync_point(diskless);
+            slog::info!(
+                self.log,
+                "Starting BGSAVE for SYNC with target: {}",
+                if diskless { "replicas sockets" } else { "disk" }
+            );
+        }
+        let streamed = matches!(job, Job::ReplSync { diskless: true });
+        let saver = self.saver.as_ref().filter(|_| !streamed);
+        if saver.is_none() && !streamed {
             slog::warn!(
                 self.log,
                 "Background saving is not available: no snapshot writer"
@@ -38,10 +48,13 @@ impl KeyspaceActor {
             self.state.bg.running = Some(running);
             self.job_done(running, Err(SaveError::NotOpen), ctx);
             return;
-        };
-        let tmp = temp_path(&t.dir, job);
-        saver.mailbox.sent();
-        saver.open.do_send(OpenFile { tmp });
+        }
+        if let Some(saver) = saver {
+            saver.mailbox.sent();
+            saver.open.do_send(OpenFile {
+                tmp: temp_path(&t.dir, job),
+            });
+        }
         if job == Job::AofRewrite {
             self.aof_rewrite_begun(ctx);
         }
@@ -50,6 +63,11 @@ impl KeyspaceActor {
             checksum: t.rdbchecksum,
             used_mem: (self.server.used_memory)(),
             aof_base: job == Job::AofRewrite,
+            // What a replica loading this file resumes from, as Redis's rdbSaveInfo.
+            repl: (self.state.repl.active && job != Job::AofRewrite).then(|| {
+                let h = &self.state.repl.history;
+                (h.replid.clone(), h.offset)
+            }),
             ..RdbOptions::default()
         };
         self.snapshot = Some(Snapshot::begin(&mut self.state.dbs, &opts));
@@ -74,6 +92,14 @@ impl KeyspaceActor {
                     self.log,
                     "Background append only file rewriting started by pid {pid}"
                 );
+            }
+            Job::ReplSync { diskless: true } => {
+                slog::info!(self.log, "Background RDB transfer started by pid {pid}");
+            }
+            Job::ReplSync { diskless: false } => {
+                self.state.bg.last_bgsave_try_ms = now;
+                self.state.stats.rdb_saves += 1;
+                slog::info!(self.log, "Background saving started by pid {pid}");
             }
         }
         self.schedule_snapshot_slice(ctx);
@@ -104,7 +130,15 @@ impl KeyspaceActor {
         self.state.bg.keys_processed = snap.keys;
         if done || snap.pending_bytes() >= CHUNK {
             let chunk = snap.take_output();
-            if let Some(saver) = &self.saver {
+            let streamed = self.state.bg.runs(Job::ReplSync { diskless: true });
+            if streamed {
+                let chunk = bytes::Bytes::from(chunk);
+                for id in &self.sync_targets {
+                    if let Some(link) = self.replicas.get(id) {
+                        link.do_send(crate::repl::replica::RdbChunk(chunk.clone()));
+                    }
+                }
+            } else if let Some(saver) = &self.saver {
                 saver.mailbox.sent();
                 saver.write.do_send(WriteChunk(chunk));
             }
@@ -119,12 +153,19 @@ impl KeyspaceActor {
 
     /// Asks the writer to close the file; the outcome comes back as a job end.
     fn finish_snapshot(&mut self, ctx: &mut Context<Self>) {
-        let (Some(saver), Some(running)) = (&self.saver, self.state.bg.running) else {
+        let Some(running) = self.state.bg.running else {
+            return;
+        };
+        if running.job == (Job::ReplSync { diskless: true }) {
+            self.job_done(running, Ok(Written { bytes: 0 }), ctx);
+            return;
+        }
+        let Some(saver) = &self.saver else {
             return;
         };
         let t = self.server.config.tunables();
         let path = match running.job {
-            Job::Bgsave => crate::persistence::dump_path(&t),
+            Job::Bgsave | Job::ReplSync { .. } => crate::persistence::dump_path(&t),
             Job::AofRewrite => temp_path(&t.dir, Job::AofRewrite),
         };
         saver.mailbox.sent();
@@ -144,7 +185,7 @@ impl KeyspaceActor {
     /// fsyncs it before exiting.
     pub(super) fn stop_server(&mut self, ctx: &mut Context<Self>) {
         match self.state.bg.running.map(|r| r.job) {
-            Some(Job::Bgsave) => {
+            Some(Job::Bgsave | Job::ReplSync { .. }) => {
                 slog::warn!(self.log, "There is a child saving an .rdb. Killing it!")
             }
             Some(Job::AofRewrite) => {
@@ -176,7 +217,13 @@ impl KeyspaceActor {
             }
         }
         // A killed rewrite leaves its new incr file in the manifest, as Redis does: loading
-        // replays it after the old ones.
+        // replays it after the old ones. Replicas waiting for a killed sync are dropped and
+        // will ask again.
+        for id in std::mem::take(&mut self.sync_targets) {
+            if let Some(link) = self.replicas.get(&id) {
+                link.do_send(crate::repl::replica::RdbEnd::Failed);
+            }
+        }
         self.state.bg.running = None;
     }
 
@@ -194,6 +241,33 @@ impl KeyspaceActor {
         let job = running.job;
         let now = unix_ms();
         match (job, res) {
+            (Job::ReplSync { diskless }, res) => {
+                let end = match (&res, diskless) {
+                    (Err(_), _) => crate::repl::replica::RdbEnd::Failed,
+                    (Ok(_), true) => crate::repl::replica::RdbEnd::Streamed,
+                    (Ok(_), false) => crate::repl::replica::RdbEnd::File(
+                        crate::persistence::dump_path(&self.server.config.tunables()),
+                    ),
+                };
+                if diskless {
+                    slog::info!(self.log, "Background RDB transfer terminated with success");
+                } else if res.is_ok() {
+                    slog::info!(self.log, "DB saved on disk");
+                    slog::info!(self.log, "Background saving terminated with success");
+                    self.state.dirty = self.state.dirty.saturating_sub(running.dirty_at_start);
+                    self.state.lastsave = now / 1000;
+                }
+                if let Err(e) = &res {
+                    slog::warn!(self.log, "{e}");
+                    slog::warn!(self.log, "Background saving error");
+                }
+                for id in std::mem::take(&mut self.sync_targets) {
+                    if let Some(link) = self.replicas.get(&id) {
+                        link.do_send(end.clone());
+                    }
+                }
+                self.state.bg.finish(res.is_ok(), now);
+            }
             (Job::Bgsave, Ok(_)) => {
                 slog::info!(self.log, "DB saved on disk");
                 slog::info!(self.log, "Background saving terminated with success");
@@ -213,10 +287,10 @@ impl KeyspaceActor {
             (_, Err(e)) => {
                 slog::warn!(self.log, "{e}");
                 match job {
-                    Job::Bgsave => slog::warn!(self.log, "Background saving error"),
                     Job::AofRewrite => {
                         slog::warn!(self.log, "Background AOF rewrite terminated with error");
                     }
+                    _ => slog::warn!(self.log, "Background saving error"),
                 }
                 self.state.bg.finish(false, now);
             }
@@ -229,7 +303,10 @@ impl KeyspaceActor {
         if self.state.bg.running.is_some() {
             return;
         }
-        if std::mem::take(&mut self.state.bg.rewrite_scheduled) {
+        if std::mem::take(&mut self.state.bg.sync_scheduled) && !self.sync_waiting.is_empty() {
+            let diskless = self.server.config.tunables().repl_diskless_sync;
+            self.start_job(Job::ReplSync { diskless }, ctx);
+        } else if std::mem::take(&mut self.state.bg.rewrite_scheduled) {
             self.start_job(Job::AofRewrite, ctx);
         } else if std::mem::take(&mut self.state.bg.bgsave_scheduled) {
             self.start_job(Job::Bgsave, ctx);
@@ -271,7 +348,7 @@ impl KeyspaceActor {
 pub(super) fn temp_path(dir: &str, job: Job) -> PathBuf {
     let pid = std::process::id();
     let name = match job {
-        Job::Bgsave => format!("temp-{pid}.rdb"),
+        Job::Bgsave | Job::ReplSync { .. } => format!("temp-{pid}.rdb"),
         Job::AofRewrite => format!("temp-rewriteaof-bg-{pid}.aof"),
     };
     PathBuf::from(dir).join(name)

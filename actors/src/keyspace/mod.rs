@@ -7,10 +7,13 @@ mod aof;
 pub mod background;
 pub mod blocked;
 pub mod db;
+pub mod following;
 pub mod hash;
 mod jobs;
 pub mod list;
 pub mod propagate;
+pub mod replicas;
+pub mod replication;
 pub mod set;
 pub mod snapshot;
 pub mod state;
@@ -94,6 +97,23 @@ pub struct KeyspaceActor {
     aof: Option<crate::aof::writer::AofLink>,
     /// The snapshot being walked, if a background job runs.
     snapshot: Option<snapshot::Snapshot>,
+    /// The replication backlog, where the stream goes.
+    backlog: Option<replicas::BacklogLink>,
+    /// Our replicas' link actors, by client id.
+    replicas: std::collections::HashMap<u64, Addr<crate::repl::replica::ReplicaLink>>,
+    /// Replicas waiting for the next full-sync snapshot, and those the running one serves.
+    sync_waiting: Vec<u64>,
+    sync_targets: Vec<u64>,
+    /// A diskless sync is waiting out `repl-diskless-sync-delay`.
+    sync_delayed: bool,
+    /// Unix ms of the last PING put in the stream.
+    last_ping_ms: u64,
+    /// The link to our master, when we are a replica.
+    master_link: Option<Addr<crate::repl::master_link::MasterLink>>,
+    /// The session our master's stream runs in (its selected db persists between batches).
+    master_session: Session,
+    /// WAITing clients: (id, replicas wanted, offset to acknowledge).
+    waits: Vec<(u64, usize, i64)>,
     /// Batches waiting for their writes to reach the AOF (see `commit_later`).
     committing: Vec<oneshot::Sender<()>>,
     commit_scheduled: bool,
@@ -135,6 +155,15 @@ impl KeyspaceActor {
             saver: None,
             aof: None,
             snapshot: None,
+            backlog: None,
+            replicas: Default::default(),
+            sync_waiting: Vec::new(),
+            sync_targets: Vec::new(),
+            sync_delayed: false,
+            waits: Vec::new(),
+            last_ping_ms: 0,
+            master_link: None,
+            master_session: following::master_session(),
             committing: Vec::new(),
             commit_scheduled: false,
             appendonly_wanted: false,
@@ -157,11 +186,22 @@ impl KeyspaceActor {
         self
     }
 
+    /// Streams writes to replicas through `backlog`.
+    pub fn with_backlog(mut self, backlog: replicas::BacklogLink) -> Self {
+        self.backlog = Some(backlog);
+        self
+    }
+
     /// Refreshes what the hot path caches from the configuration.
     fn refresh_config(&mut self) {
         let t = self.server.config.tunables();
         self.state.notify_flags = t.notify_keyspace_events;
         self.state.lazy_expire = t.lazyfree_lazy_expire;
+        let r = &mut self.state.repl;
+        r.read_only = t.replica_read_only;
+        r.serve_stale = t.replica_serve_stale_data;
+        r.min_replicas = t.min_replicas_to_write;
+        r.min_replicas_lag = t.min_replicas_max_lag;
         self.appendonly_wanted = t.appendonly;
     }
 
@@ -197,7 +237,7 @@ impl KeyspaceActor {
                 return Ran::Paused { index: i };
             }
             self.state.prop.end_unit();
-            self.apply_effect(outcome.effect, ctx);
+            self.apply_effect(outcome.effect, session, ctx);
             self.after_command(ctx);
             if let Some(request) = outcome.block {
                 return Ran::Blocked {
@@ -223,7 +263,7 @@ impl KeyspaceActor {
                 if act.state.blocked.token_of(id) == Some(token) {
                     if let Some(mut p) = act.state.blocked.unpark(id) {
                         let mut w = ReplyWriter::new(&mut p.out, p.session.resp);
-                        p.request.timeout_reply.write(&mut w);
+                        p.request.timeout_reply.write(&mut w, &act.server.repl);
                         p.next += 1;
                         act.resume(p, ctx);
                     }
@@ -356,6 +396,8 @@ impl KeyspaceActor {
         self.state.prop.end_unit();
         self.after_command(ctx);
         self.ship_now();
+        self.ping_replicas(now);
+        self.publish_history();
         self.persistence_cron(ctx);
         for id in self.state.blocked.abandoned() {
             self.state.blocked.unpark(id);
@@ -378,9 +420,16 @@ impl KeyspaceActor {
         });
     }
 
-    fn apply_effect(&mut self, effect: Effect, ctx: &mut Context<Self>) {
+    fn apply_effect(&mut self, effect: Effect, session: &Session, ctx: &mut Context<Self>) {
         match effect {
             Effect::None => {}
+            Effect::Psync(req) => self.replica_wants_sync(session, *req, ctx),
+            Effect::ReplAck { offset } => self.replica_acked(session.id, offset, ctx),
+            Effect::WaitAcks {
+                numreplicas,
+                target,
+            } => self.wait_for_acks(session.id, numreplicas, target),
+            Effect::ReplicaOf(master) => self.replicaof(master, session, ctx),
             Effect::Shutdown => self.stop_server(ctx),
             Effect::ConfigChanged => {
                 self.refresh_config();
@@ -417,7 +466,7 @@ impl KeyspaceActor {
                     if error {
                         w.error("UNBLOCKED client unblocked via CLIENT UNBLOCK");
                     } else {
-                        p.request.timeout_reply.write(&mut w);
+                        p.request.timeout_reply.write(&mut w, &self.server.repl);
                     }
                     p.next += 1;
                     self.resume(p, ctx);
@@ -530,6 +579,11 @@ impl Handler<Execute> for KeyspaceActor {
         let ran = self.run(&mut session, &cmds, 0, &mut out, ctx);
         session.publish(unix_ms());
         let written = self.commit_later(ctx);
+        if self.aof.is_none() && !self.state.prop.is_empty() {
+            // No AOF to wait for: the stream goes to the replicas now.
+            self.stream_to_replicas();
+            self.state.prop.take();
+        }
         if let Ran::Done = ran {
             return match written {
                 None => Response::reply(Executed { session, out }),
@@ -589,6 +643,8 @@ impl Handler<ClientGone> for KeyspaceActor {
 
     fn handle(&mut self, msg: ClientGone, _: &mut Self::Context) {
         let _h = self.mailbox.handling();
+        self.replica_gone(msg.id);
+        self.waits.retain(|w| w.0 != msg.id);
         if let Some(p) = self.state.blocked.unpark(msg.id) {
             self.unwatch(msg.id, &p.session.watched);
         } else {

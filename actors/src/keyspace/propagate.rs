@@ -50,17 +50,24 @@ where
 pub struct Op {
     pub db: usize,
     pub argv: Vec<Bytes>,
+    /// Whether replicas get it: not for what our master sent us (its stream is passed on as
+    /// is) nor for local writes on a writable replica.
+    pub replicate: bool,
 }
 
 impl Op {
     pub fn new(db: usize, argv: Vec<Bytes>) -> Self {
-        Op { db, argv }
+        Op {
+            db,
+            argv,
+            replicate: true,
+        }
     }
 }
 
 /// The ops of the running execution unit (one command, or one EXEC) and those of finished
 /// units of the current batch. Collecting costs nothing while nobody consumes them.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Propagation {
     /// Whether an AOF or a replica wants the stream.
     pub enabled: bool,
@@ -68,13 +75,21 @@ pub struct Propagation {
     unit: Vec<Op>,
     /// Finished units of this batch, wrapped as Redis wraps them.
     pub done: Vec<Op>,
+    /// Whether the ops being queued go to replicas too (see [`Op::replicate`]).
+    pub replicate: bool,
+    /// How many of `done` the replication stream has taken.
+    pub streamed: usize,
 }
 
 impl Propagation {
     /// Queues an op of the running unit.
     pub fn push(&mut self, db: usize, argv: Vec<Bytes>) {
         if self.enabled {
-            self.unit.push(Op::new(db, argv));
+            self.unit.push(Op {
+                db,
+                argv,
+                replicate: self.replicate,
+            });
         }
     }
 
@@ -85,24 +100,47 @@ impl Propagation {
             0 => {}
             1 => self.done.append(&mut self.unit),
             _ => {
-                let db = self.unit[0].db;
-                self.done
-                    .push(Op::new(db, vec![Bytes::from_static(b"MULTI")]));
+                let (db, replicate) = (self.unit[0].db, self.unit[0].replicate);
+                let wrap = |db, word: &'static [u8]| Op {
+                    db,
+                    argv: vec![Bytes::from_static(word)],
+                    replicate,
+                };
+                self.done.push(wrap(db, b"MULTI"));
                 self.done.append(&mut self.unit);
                 let db = self.done.last().map_or(db, |o| o.db);
-                self.done
-                    .push(Op::new(db, vec![Bytes::from_static(b"EXEC")]));
+                self.done.push(wrap(db, b"EXEC"));
             }
         }
     }
 
     /// Takes everything finished so far.
     pub fn take(&mut self) -> Vec<Op> {
+        self.streamed = 0;
         std::mem::take(&mut self.done)
+    }
+
+    /// Finished ops the replication stream has not taken yet; marks them taken.
+    pub fn unstreamed(&mut self) -> &[Op] {
+        let from = self.streamed.min(self.done.len());
+        self.streamed = self.done.len();
+        &self.done[from..]
     }
 
     pub fn is_empty(&self) -> bool {
         self.done.is_empty()
+    }
+}
+
+impl Default for Propagation {
+    fn default() -> Self {
+        Propagation {
+            enabled: false,
+            unit: Vec::new(),
+            done: Vec::new(),
+            replicate: true,
+            streamed: 0,
+        }
     }
 }
 

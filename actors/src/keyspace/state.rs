@@ -105,12 +105,16 @@ pub struct Keyspace {
     pub prop: super::propagate::Propagation,
     /// BGSAVE and AOF rewrite bookkeeping.
     pub bg: super::background::BgStatus,
+    /// Set while our master's stream is applied: nothing expires under it.
+    pub applying_master: bool,
     /// Set while a parked client's command is run again because a key it waits on was written.
     pub serving_blocked: bool,
     /// `lazyfree-lazy-expire`: expirations propagate as UNLINK instead of DEL.
     pub lazy_expire: bool,
     /// DEBUG SET-ACTIVE-EXPIRE: whether the cron deletes due keys.
     pub active_expire_enabled: bool,
+    /// Replication: our history and the stream not yet handed on.
+    pub repl: super::replication::ReplicationState,
     /// The AOF writer's status, when `appendonly yes`.
     pub aof_status: Option<std::sync::Arc<crate::aof::writer::AofStatus>>,
 }
@@ -133,8 +137,13 @@ impl Keyspace {
             prop: Default::default(),
             bg: Default::default(),
             aof_status: None,
+            repl: super::replication::ReplicationState::new(crate::server::random_hex(
+                40,
+                seed.rotate_left(29),
+            )),
             active_expire_enabled: true,
             serving_blocked: false,
+            applying_master: false,
             lazy_expire: false,
         }
     }
@@ -199,12 +208,36 @@ impl Keyspace {
         });
     }
 
+    /// The replication offset including every write finished so far (WAIT's target).
+    pub fn repl_offset_now(&mut self) -> i64 {
+        let ops = self.prop.unstreamed().to_vec();
+        self.repl.feed_ops(&ops);
+        self.repl.history.offset
+    }
+
     pub fn db(&mut self, i: usize) -> &mut Db {
         &mut self.dbs[i]
     }
 
+    /// Where `key` is for a command: as [`Db::live_index`], except on a replica, which never
+    /// deletes on its own (its master's DEL does): an expired key is only hidden from its
+    /// clients, and our master's stream sees every key.
+    fn slot(&mut self, db: usize, key: &[u8], now: u64) -> Slot {
+        if self.repl.master.is_none() {
+            return self.dbs[db].live_index(key, now);
+        }
+        match self.dbs[db].index_of(key) {
+            None => Slot::Missing,
+            Some(i) if self.applying_master || !self.dbs[db].is_expired(key, now) => Slot::Live(i),
+            Some(_) => Slot::Missing,
+        }
+    }
+
     /// Deletes `key` if it is expired at `now`; true when it did.
     pub fn expire_if_needed(&mut self, db: usize, key: &[u8], now: u64) -> bool {
+        if self.repl.master.is_some() {
+            return !self.applying_master && self.dbs[db].is_expired(key, now);
+        }
         let d = &mut self.dbs[db];
         if d.is_expired(key, now) {
             d.remove(key);
@@ -228,7 +261,7 @@ impl Keyspace {
 
     /// The read path with one hash lookup: lazy expiry, hit/miss counters, `keymiss`.
     fn lookup(&mut self, db: usize, key: &[u8], now: u64, keymiss: bool) -> Option<&mut Entry> {
-        let slot = match self.dbs[db].live_index(key, now) {
+        let slot = match self.slot(db, key, now) {
             Slot::Live(i) => Some(i),
             Slot::Missing => None,
             Slot::Expired => {
@@ -254,7 +287,7 @@ impl Keyspace {
 
     /// Lookup for a write: expires lazily, counts nothing.
     pub fn write(&mut self, db: usize, key: &[u8], now: u64) -> Option<&mut Entry> {
-        match self.dbs[db].live_index(key, now) {
+        match self.slot(db, key, now) {
             Slot::Live(i) => Some(self.dbs[db].at_mut(i)),
             Slot::Missing => None,
             Slot::Expired => {
@@ -281,7 +314,7 @@ impl Keyspace {
     /// One pass of active expiry over every database: deletes up to `budget` due keys in total.
     /// Returns how many were deleted.
     pub fn active_expire(&mut self, now: u64, budget: usize) -> usize {
-        if !self.active_expire_enabled {
+        if !self.active_expire_enabled || self.repl.master.is_some() {
             return 0;
         }
         let mut done = 0;

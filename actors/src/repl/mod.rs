@@ -2,3 +2,7 @@
 
 pub mod backlog;
 pub mod handshake;
+pub mod master_link;
+pub mod replica;
+pub mod status;
+pub mod stream;

@@ -99,6 +99,9 @@ pub fn describe(c: &ClientHandle, now_ms: u64) -> String {
         c.multi.load(Relaxed),
     );
     let mut flags = String::new();
+    if c.replica.load(Relaxed) {
+        flags.push('S');
+    }
     if c.blocked.load(Relaxed) {
         flags.push('b');
     }
@@ -186,8 +189,7 @@ fn list(ex: &mut Exec, mut args: Args) -> Result<(), CmdError> {
     ex.session.publish(ex.now);
     let mut text = String::new();
     for c in ex.server.clients.all() {
-        // Every connected client is a normal one until replication adds other kinds.
-        if class.is_some_and(|t| t != "normal") {
+        if class.is_some_and(|t| t != class_of(&c)) {
             continue;
         }
         if ids.as_ref().is_some_and(|ids| !ids.contains(&c.id)) {
@@ -198,6 +200,17 @@ fn list(ex: &mut Exec, mut args: Args) -> Result<(), CmdError> {
     }
     ex.out.verbatim("txt", text.as_bytes());
     Ok(())
+}
+
+/// Redis's `getClientType`: a replica, a subscriber, or a normal client.
+fn class_of(c: &ClientHandle) -> &'static str {
+    if c.replica.load(Relaxed) {
+        "replica"
+    } else if c.subs.load(Relaxed) + c.psubs.load(Relaxed) > 0 {
+        "pubsub"
+    } else {
+        "normal"
+    }
 }
 
 /// The filters of CLIENT KILL's new form.
@@ -215,7 +228,7 @@ impl KillFilter {
     fn matches(&self, c: &ClientHandle, me: u64) -> bool {
         !(self.skipme && c.id == me)
             && self.id.is_none_or(|id| id == c.id)
-            && self.class.is_none_or(|t| t == "normal")
+            && self.class.is_none_or(|t| t == class_of(c))
             && self.addr.as_ref().is_none_or(|a| *a == c.addr.to_string())
             && self
                 .laddr

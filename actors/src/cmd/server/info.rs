@@ -445,9 +445,10 @@ fn stats(ex: &Exec, o: &mut String) {
         "rejected_connections",
         s.rejected_connections.load(Relaxed),
     );
-    line(o, "sync_full", 0);
-    line(o, "sync_partial_ok", 0);
-    line(o, "sync_partial_err", 0);
+    let repl = ex.server.repl.get();
+    line(o, "sync_full", repl.sync_full);
+    line(o, "sync_partial_ok", repl.sync_partial_ok);
+    line(o, "sync_partial_err", repl.sync_partial_err);
     line(o, "expired_keys", k.expired_keys);
     line(o, "expired_stale_perc", "0.00");
     line(o, "expired_time_cap_reached_count", 0);
@@ -502,21 +503,86 @@ fn stats(ex: &Exec, o: &mut String) {
 }
 
 fn replication(ex: &Exec, o: &mut String) {
-    line(o, "role", "master");
-    line(o, "connected_slaves", 0);
+    let st = ex.server.repl.get();
+    let t = ex.server.config.tunables();
+    let now = ex.now;
+    let secs = |ms: u64| (now.saturating_sub(ms) / 1000) as i64;
+    match &st.master {
+        None => line(o, "role", "master"),
+        Some(m) => {
+            line(o, "role", "slave");
+            line(o, "master_host", &m.host);
+            line(o, "master_port", m.port);
+            let up = m.state == "connected";
+            line(o, "master_link_status", if up { "up" } else { "down" });
+            line(
+                o,
+                "master_last_io_seconds_ago",
+                if m.last_io_ms == 0 {
+                    -1
+                } else {
+                    secs(m.last_io_ms)
+                },
+            );
+            let syncing = m.state == "sync";
+            line(o, "master_sync_in_progress", syncing as u8);
+            line(o, "slave_read_repl_offset", m.offset);
+            line(o, "slave_repl_offset", m.offset);
+            if syncing {
+                let total = m.sync_size;
+                let read = m.sync_read as i64;
+                line(o, "master_sync_total_bytes", total);
+                line(o, "master_sync_read_bytes", read);
+                line(o, "master_sync_left_bytes", (total - read).max(0));
+                let perc = if total > 0 {
+                    read as f64 * 100.0 / total as f64
+                } else {
+                    0.0
+                };
+                line(o, "master_sync_perc", format!("{perc:.2}"));
+                line(o, "master_sync_last_io_seconds_ago", secs(m.last_io_ms));
+            }
+            if !up {
+                let since = if m.down_since_ms == 0 {
+                    -1
+                } else {
+                    secs(m.down_since_ms)
+                };
+                line(o, "master_link_down_since_seconds", since);
+            }
+            line(o, "slave_priority", t.replica_priority);
+            line(o, "slave_read_only", t.replica_read_only as u8);
+            line(o, "replica_announced", 1);
+        }
+    }
+    line(o, "connected_slaves", st.replicas.len());
+    for (i, r) in st.replicas.iter().enumerate() {
+        line(
+            o,
+            &format!("slave{i}"),
+            format!(
+                "ip={},port={},state={},offset={},lag={}",
+                r.ip,
+                r.port,
+                r.state,
+                r.offset,
+                secs(r.last_ack_ms)
+            ),
+        );
+    }
     line(o, "master_failover_state", "no-failover");
-    line(o, "master_replid", &ex.server.replid);
+    line(o, "master_replid", &st.replid);
+    line(o, "master_replid2", &st.replid2);
+    line(o, "master_repl_offset", st.master_repl_offset);
+    line(o, "second_repl_offset", st.second_repl_offset);
+    line(o, "repl_backlog_active", st.backlog_active as u8);
+    line(o, "repl_backlog_size", st.backlog_size);
     line(
         o,
-        "master_replid2",
-        "0000000000000000000000000000000000000000",
+        "repl_backlog_first_byte_offset",
+        st.backlog_first_byte_offset,
     );
-    line(o, "master_repl_offset", 0);
-    line(o, "second_repl_offset", -1);
-    line(o, "repl_backlog_active", 0);
-    line(o, "repl_backlog_size", 1048576);
-    line(o, "repl_backlog_first_byte_offset", 0);
-    line(o, "repl_backlog_histlen", 0);
+    line(o, "repl_backlog_histlen", st.backlog_histlen);
 }
 
 fn cpu(o: &mut String) {

@@ -54,10 +54,30 @@ fn lastsave(ex: &mut Exec, _: Args) -> Result<(), CmdError> {
 }
 
 fn role(ex: &mut Exec, _: Args) -> Result<(), CmdError> {
-    // A lone master until replication arrives: offset 0, no replicas.
-    ex.out.array(3);
-    ex.out.bulk(b"master");
-    ex.out.int(0);
-    ex.out.array(0);
+    let st = ex.server.repl.get();
+    match &st.master {
+        None => {
+            // Replicas' ports and offsets go out as bulk strings, as Redis sends them.
+            ex.out.array(3);
+            ex.out.bulk(b"master");
+            ex.out.int(st.master_repl_offset);
+            ex.out.array(st.replicas.len());
+            for r in &st.replicas {
+                ex.out.array(3);
+                ex.out.bulk(r.ip.as_bytes());
+                ex.out.bulk(r.port.to_string().as_bytes());
+                ex.out.bulk(r.offset.to_string().as_bytes());
+            }
+        }
+        Some(m) => {
+            ex.out.array(5);
+            ex.out.bulk(b"slave");
+            ex.out.bulk(m.host.as_bytes());
+            ex.out.int(i64::from(m.port));
+            ex.out.bulk(m.state.as_bytes());
+            ex.out
+                .int(if m.state == "connected" { m.offset } else { -1 });
+        }
+    }
     Ok(())
 }
