@@ -88,7 +88,7 @@ fn run_server(cfg: Arc<config::ServerConfig>, used_memory: fn() -> u64) -> i32 {
         let control = control.clone();
         cfg.on_change(Box::new(move |t| control.set_level(&t.loglevel)));
     }
-    control.set_role(b'M');
+    control.set_role(if t.replicaof.is_some() { b'S' } else { b'M' });
     slog::info!(log, "monotonic clock: POSIX clock_gettime");
     let pidfile = t.pidfile.clone();
     if !pidfile.is_empty() {
@@ -97,6 +97,7 @@ fn run_server(cfg: Arc<config::ServerConfig>, used_memory: fn() -> u64) -> i32 {
         }
     }
     let backlog = cfg.tcp_backlog();
+    let role_cell = control.role_cell();
     let store: Arc<dyn ConfigStore> = cfg.clone();
     let sys = actix::System::new();
     let started = sys.block_on({
@@ -104,7 +105,8 @@ fn run_server(cfg: Arc<config::ServerConfig>, used_memory: fn() -> u64) -> i32 {
         let logfile = t.logfile.clone();
         let port = t.port;
         async move {
-            let running = crate::system::start(store, log.clone(), used_memory, backlog)?;
+            let running =
+                crate::system::start(store, log.clone(), used_memory, backlog, role_cell)?;
             slog::info!(log, "Running mode=standalone, port={}.", port);
             slog::warn!(log, "Server initialized");
             slog::info!(log, "Ready to accept connections");

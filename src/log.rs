@@ -19,14 +19,15 @@ use std::sync::{Arc, Mutex};
 pub struct LogControl {
     /// Minimum slog level, as `Level::as_usize()` (smaller is more severe).
     max_level: AtomicU8,
-    role: AtomicU8,
+    /// Shared with the server, whose replication changes it.
+    role: Arc<AtomicU8>,
 }
 
 impl LogControl {
     pub fn new(loglevel: &str) -> Arc<Self> {
         let c = Arc::new(LogControl {
             max_level: AtomicU8::new(0),
-            role: AtomicU8::new(b'C'),
+            role: Arc::new(AtomicU8::new(b'C')),
         });
         c.set_level(loglevel);
         c
@@ -45,6 +46,11 @@ impl LogControl {
 
     pub fn set_role(&self, role: u8) {
         self.role.store(role, Relaxed);
+    }
+
+    /// The role mark, for whoever decides it later (REPLICAOF makes it `S`).
+    pub fn role_cell(&self) -> Arc<AtomicU8> {
+        self.role.clone()
     }
 }
 

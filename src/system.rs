@@ -169,11 +169,12 @@ pub fn start(
     log: slog::Logger,
     used_memory: fn() -> u64,
     backlog: i32,
+    log_role: Arc<std::sync::atomic::AtomicU8>,
 ) -> Result<Running, StartError> {
     let t = config.tunables();
     let sockets = bind_all(&t.bind, t.port, backlog)?;
     let started = std::time::Instant::now();
-    let server = Arc::new(ServerContext::new(config, log, used_memory));
+    let server = Arc::new(ServerContext::new(config, log, used_memory).with_log_role(log_role));
     let mut ks = KeyspaceActor::new(server.clone())
         .with_saver(::actors::saver::SaverLink::spawn(&server.mailboxes));
     // As Redis: with appendonly yes the AOF is the dataset and dump.rdb is not read.

@@ -33,6 +33,8 @@ pub struct ServerContext {
     pub log: slog::Logger,
     /// Bytes currently allocated by the process (the binary installs a counting allocator).
     pub used_memory: fn() -> u64,
+    /// The role mark of log lines (`M`, `S`): replication switches it.
+    pub log_role: Arc<std::sync::atomic::AtomicU8>,
 }
 
 impl ServerContext {
@@ -59,7 +61,14 @@ impl ServerContext {
                 .unwrap_or_default(),
             log,
             used_memory,
+            log_role: Arc::new(std::sync::atomic::AtomicU8::new(b'M')),
         }
+    }
+
+    /// Shares the log's role mark.
+    pub fn with_log_role(mut self, role: Arc<std::sync::atomic::AtomicU8>) -> Self {
+        self.log_role = role;
+        self
     }
 
     /// The replication status, for the actors that keep it.

@@ -37,6 +37,10 @@ impl KeyspaceActor {
             link.do_send(Disconnect);
         }
         self.server.config.set_replicaof(master.clone());
+        let mark = if master.is_some() { b'S' } else { b'M' };
+        self.server
+            .log_role
+            .store(mark, std::sync::atomic::Ordering::Relaxed);
         match master {
             None => {
                 self.state.repl.master = None;

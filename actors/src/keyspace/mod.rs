@@ -108,6 +108,8 @@ pub struct KeyspaceActor {
     sync_delayed: bool,
     /// Unix ms of the last PING put in the stream.
     last_ping_ms: u64,
+    /// `repl-backlog-size` the backlog was last given.
+    backlog_size: u64,
     /// The link to our master, when we are a replica.
     master_link: Option<Addr<crate::repl::master_link::MasterLink>>,
     /// The session our master's stream runs in (its selected db persists between batches).
@@ -162,6 +164,7 @@ impl KeyspaceActor {
             sync_delayed: false,
             waits: Vec::new(),
             last_ping_ms: 0,
+            backlog_size: 1 << 20,
             master_link: None,
             master_session: following::master_session(),
             committing: Vec::new(),
@@ -397,6 +400,7 @@ impl KeyspaceActor {
         self.after_command(ctx);
         self.ship_now();
         self.ping_replicas(now);
+        self.replicas_cron(now);
         self.publish_history();
         self.persistence_cron(ctx);
         for id in self.state.blocked.abandoned() {

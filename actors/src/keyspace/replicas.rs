@@ -17,6 +17,7 @@ use bytes::Bytes;
 #[derive(Clone)]
 pub struct BacklogLink {
     pub feed: Recipient<Feed>,
+    pub resize: Recipient<crate::repl::stream::ResizeBacklog>,
     pub reset: Recipient<ResetBacklog>,
     pub attach: Recipient<Attach>,
     pub detach: Recipient<Detach>,
@@ -27,6 +28,7 @@ impl BacklogLink {
     pub fn of(addr: &Addr<crate::repl::stream::BacklogActor>) -> Self {
         BacklogLink {
             feed: addr.clone().recipient(),
+            resize: addr.clone().recipient(),
             reset: addr.clone().recipient(),
             attach: addr.clone().recipient(),
             detach: addr.clone().recipient(),
@@ -257,6 +259,37 @@ impl KeyspaceActor {
         self.state.repl.feed_raw(b"*1\r\n$4\r\nping\r\n");
         self.stream_to_replicas();
         self.publish_history();
+    }
+
+    /// `repl-timeout`: a replica that has not acknowledged anything for that long is dropped,
+    /// as Redis's replicationCron does; and `repl-backlog-size` follows CONFIG SET.
+    pub(super) fn replicas_cron(&mut self, now: u64) {
+        let t = self.server.config.tunables();
+        if t.repl_backlog_size != self.backlog_size {
+            self.backlog_size = t.repl_backlog_size;
+            if let Some(b) = &self.backlog {
+                b.resize.do_send(crate::repl::stream::ResizeBacklog {
+                    size: t.repl_backlog_size,
+                });
+            }
+        }
+        let limit = t.repl_timeout * 1000;
+        let late: Vec<(u64, String, u16)> = self
+            .server
+            .repl
+            .get()
+            .replicas
+            .iter()
+            .filter(|r| r.state == "online" && now.saturating_sub(r.last_ack_ms) > limit)
+            .map(|r| (r.id, r.ip.clone(), r.port))
+            .collect();
+        for (id, ip, port) in late {
+            slog::warn!(
+                self.log,
+                "Disconnecting timedout replica (streaming sync): {ip}:{port}"
+            );
+            self.replica_gone(id);
+        }
     }
 
     /// `REPLCONF GETACK *` into the stream.

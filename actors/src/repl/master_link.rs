@@ -88,6 +88,8 @@ pub struct MasterLink {
     stage: Stage,
     buf: BytesMut,
     writer: Option<OwnedWriteHalf>,
+    /// Bytes waiting for the writer.
+    outbox: Vec<u8>,
     /// Bumped on every connection, so reads of an old one are ignored.
     generation: u64,
     last_io_ms: u64,
@@ -121,6 +123,7 @@ impl MasterLink {
             stage: Stage::Idle,
             buf: BytesMut::new(),
             writer: None,
+            outbox: Vec::new(),
             generation: 0,
             last_io_ms: 0,
             stopped: false,
@@ -156,10 +159,20 @@ impl MasterLink {
         });
     }
 
+    /// Queues bytes for the master; one write is in flight at a time, in order.
     fn send(&mut self, bytes: Vec<u8>, ctx: &mut Context<Self>) {
+        self.outbox.extend_from_slice(&bytes);
+        self.flush(ctx);
+    }
+
+    fn flush(&mut self, ctx: &mut Context<Self>) {
+        if self.outbox.is_empty() {
+            return;
+        }
         let Some(mut w) = self.writer.take() else {
             return;
         };
+        let bytes = std::mem::take(&mut self.outbox);
         let gen = self.generation;
         ctx.spawn(
             async move {
@@ -172,8 +185,9 @@ impl MasterLink {
                     return;
                 }
                 act.writer = Some(w);
-                if let Err(e) = r {
-                    act.lost(&format!("Error writing to master: {e}"), ctx);
+                match r {
+                    Err(e) => act.lost(&format!("Error writing to master: {e}"), ctx),
+                    Ok(()) => act.flush(ctx),
                 }
             }),
         );
@@ -210,6 +224,7 @@ impl MasterLink {
         slog::info!(self.log, "{}", log::CONNECT_FIRED);
         let (mut read, write) = stream.into_split();
         self.writer = Some(write);
+        self.outbox.clear();
         self.buf.clear();
         let t = self.server.config.tunables();
         let cfg = HandshakeConfig {
@@ -412,15 +427,20 @@ impl MasterLink {
         let data = self.buf.split().freeze();
         let mut pos = 0;
         let mut cmds = Vec::new();
-        let mut getack = false;
-        while let Some(read) = read_command(&data, &mut pos) {
+        // Redis answers GETACK with the offset processed before the GETACK itself.
+        let mut getack: Option<i64> = None;
+        loop {
+            let before = pos;
+            let Some(read) = read_command(&data, &mut pos) else {
+                break;
+            };
             match read {
                 Read::Command(argv) => {
                     let is_getack = argv.len() >= 2
                         && argv[0].eq_ignore_ascii_case(b"replconf")
                         && argv[1].eq_ignore_ascii_case(b"getack");
                     if is_getack {
-                        getack = true;
+                        getack = Some(self.offset + before as i64);
                     }
                     cmds.push(argv);
                 }
@@ -450,13 +470,17 @@ impl MasterLink {
                 m.offset = offset;
             }
         });
-        if getack {
-            self.ack(ctx);
+        if let Some(at) = getack {
+            self.ack_at(at, ctx);
         }
     }
 
     fn ack(&mut self, ctx: &mut Context<Self>) {
-        let off = self.offset.to_string();
+        self.ack_at(self.offset, ctx);
+    }
+
+    fn ack_at(&mut self, offset: i64, ctx: &mut Context<Self>) {
+        let off = offset.to_string();
         let cmd = super::handshake::encode_command(&[b"REPLCONF", b"ACK", off.as_bytes()]);
         self.send(cmd, ctx);
     }

@@ -6,3 +6,6 @@ pub mod master_link;
 pub mod replica;
 pub mod status;
 pub mod stream;
+
+#[cfg(test)]
+mod tests;
