@@ -194,8 +194,8 @@ impl Handler<LinkChanged> for KeyspaceActor {
         let _h = self.mailbox.handling();
         self.state.repl.link_up = msg.up;
         if let Some(id) = msg.new_replid {
+            // The link has logged it ("Master replication ID changed to ...").
             if id != self.state.repl.history.replid {
-                slog::info!(self.log, "Master replication ID changed to {id}");
                 self.state.repl.shift(id);
             }
         }

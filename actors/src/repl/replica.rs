@@ -166,7 +166,8 @@ impl Actor for ReplicaLink {
     type Context = Context<Self>;
 
     fn started(&mut self, ctx: &mut Self::Context) {
-        ctx.set_mailbox_capacity(usize::MAX);
+        // Stream messages must not park the keyspace; actix overflows on usize::MAX.
+        ctx.set_mailbox_capacity(1 << 20);
         self.publish();
         // While the payload is prepared the master sends a newline a second, which replicas
         // skip, so that neither side times the link out.

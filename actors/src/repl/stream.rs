@@ -108,7 +108,8 @@ impl Actor for BacklogActor {
     type Context = Context<Self>;
 
     fn started(&mut self, ctx: &mut Self::Context) {
-        ctx.set_mailbox_capacity(usize::MAX);
+        // Stream messages must not park the keyspace; actix overflows on usize::MAX.
+        ctx.set_mailbox_capacity(1 << 20);
     }
 }
 
