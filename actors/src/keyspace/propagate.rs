@@ -53,6 +53,8 @@ pub struct Op {
     /// Whether replicas get it: not for what our master sent us (its stream is passed on as
     /// is) nor for local writes on a writable replica.
     pub replicate: bool,
+    /// Whether the AOF gets it: PUBLISH reaches replicas only, as in Redis.
+    pub aof: bool,
 }
 
 impl Op {
@@ -61,6 +63,7 @@ impl Op {
             db,
             argv,
             replicate: true,
+            aof: true,
         }
     }
 }
@@ -89,6 +92,7 @@ impl Propagation {
                 db,
                 argv,
                 replicate: self.replicate,
+                aof: true,
             });
         }
     }
@@ -105,12 +109,25 @@ impl Propagation {
                     db,
                     argv: vec![Bytes::from_static(word)],
                     replicate,
+                    aof: true,
                 };
                 self.done.push(wrap(db, b"MULTI"));
                 self.done.append(&mut self.unit);
                 let db = self.done.last().map_or(db, |o| o.db);
                 self.done.push(wrap(db, b"EXEC"));
             }
+        }
+    }
+
+    /// Queues an op for replicas only (PUBLISH).
+    pub fn push_to_replicas(&mut self, db: usize, argv: Vec<Bytes>) {
+        if self.enabled && self.replicate {
+            self.unit.push(Op {
+                db,
+                argv,
+                replicate: true,
+                aof: false,
+            });
         }
     }
 

@@ -27,6 +27,11 @@ fn publish(ex: &mut Exec, mut args: Args) -> Result<(), CmdError> {
         ex.out.raw(&m);
     }
     ex.out.int(n as i64);
+    // Replicas' subscribers get it too (Sentinel's hellos travel this way); the AOF does not.
+    if ex.ks.repl.active {
+        let argv = args.all().to_vec();
+        ex.ks.prop.push_to_replicas(ex.session.db, argv);
+    }
     Ok(())
 }
 
