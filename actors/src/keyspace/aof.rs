@@ -18,13 +18,18 @@ use std::sync::Arc;
 /// AOF writer has them.
 #[derive(Message)]
 #[rtype(result = "()")]
-pub(super) struct Commit;
+pub struct Commit;
 
 impl Handler<Commit> for KeyspaceActor {
     type Result = ();
 
     fn handle(&mut self, _: Commit, _: &mut Self::Context) {
         self.commit_scheduled = false;
+        if self.aof.is_none() {
+            self.stream_to_replicas();
+            self.state.prop.take();
+            return;
+        }
         let waiting = std::mem::take(&mut self.committing);
         self.stream_to_replicas();
         // Sent even with nothing left to ship (the cron may have shipped this pass's writes

@@ -583,10 +583,11 @@ impl Handler<Execute> for KeyspaceActor {
         let ran = self.run(&mut session, &cmds, 0, &mut out, ctx);
         session.publish(unix_ms());
         let written = self.commit_later(ctx);
-        if self.aof.is_none() && !self.state.prop.is_empty() {
-            // No AOF to wait for: the stream goes to the replicas now.
-            self.stream_to_replicas();
-            self.state.prop.take();
+        if self.aof.is_none() && !self.state.prop.is_empty() && !self.commit_scheduled {
+            // No AOF to wait for: the stream goes to the replicas once this pass over the
+            // mailbox ends, one hand-off for all of its batches.
+            self.commit_scheduled = true;
+            ctx.notify(aof::Commit);
         }
         if let Ran::Done = ran {
             return match written {
