@@ -211,6 +211,9 @@ pub fn start(
             "DB loaded from disk: {:.3} seconds",
             started.elapsed().as_secs_f64()
         );
+        if let (Some((replid, offset)), Some(_)) = (dump.repl.clone(), &t.replicaof) {
+            ks = ks.with_history(replid, offset);
+        }
         ks = ks.with_dbs(dump.dbs);
     }
     let backlog_actor = ::actors::repl::stream::BacklogActor::new(

@@ -14,14 +14,21 @@ pub fn dump_path(t: &Tunables) -> PathBuf {
     PathBuf::from(&t.dir).join(&t.dbfilename)
 }
 
-/// Writes every database to the dump file.
-pub fn save(dbs: &[Db], t: &Tunables, used_mem: u64) -> std::io::Result<()> {
+/// Writes every database to the dump file; `repl` is the replication history it stands for,
+/// so a replica restarting on it can continue partially.
+pub fn save(
+    dbs: &[Db],
+    t: &Tunables,
+    used_mem: u64,
+    repl: Option<(String, i64)>,
+) -> std::io::Result<()> {
     let path = dump_path(t);
     let tmp = PathBuf::from(&t.dir).join(format!("temp-{}.rdb", std::process::id()));
     let opts = RdbOptions {
         compression: t.rdbcompression,
         checksum: t.rdbchecksum,
         used_mem,
+        repl,
         ..RdbOptions::default()
     };
     let result = (|| {
@@ -45,7 +52,11 @@ pub fn save_keyspace(
     now_ms: u64,
 ) -> bool {
     let t = server.config.tunables();
-    match save(&ks.dbs, &t, (server.used_memory)()) {
+    let repl = ks.repl.active.then(|| {
+        let h = &ks.repl.history;
+        (h.replid.clone(), h.offset)
+    });
+    match save(&ks.dbs, &t, (server.used_memory)(), repl) {
         Ok(()) => {
             slog::info!(server.log, "DB saved on disk");
             ks.dirty = 0;
@@ -84,6 +95,8 @@ pub struct LoadedDump {
     pub keys: usize,
     /// What Redis logs about the file as it loads it (version, age, memory).
     pub notes: Vec<String>,
+    /// The replication history the file was saved at (`repl-id`, `repl-offset`).
+    pub repl: Option<(String, i64)>,
 }
 
 /// Reads the dump if there is one. `Err` carries the message the server logs before it refuses
@@ -103,10 +116,21 @@ pub fn load(t: &Tunables) -> Result<Option<LoadedDump>, String> {
     let loaded = read_rdb_with(&data, &load_options(t))
         .map_err(|e| format!("Short read or corrupt RDB file {}: {e}", path.display()))?;
     let notes = loaded.describe((crate::server::unix_ms() / 1000) as i64);
+    let repl = match (loaded.repl_id(), loaded.repl_offset()) {
+        (Some(id), Some(off)) if id.len() == 40 => {
+            Some((String::from_utf8_lossy(id).into_owned(), off))
+        }
+        _ => None,
+    };
     let mut dbs = loaded.dbs;
     dbs.resize_with(t.databases.max(1), Db::new);
     let keys = dbs.iter().map(|d| d.len()).sum();
-    Ok(Some(LoadedDump { dbs, keys, notes }))
+    Ok(Some(LoadedDump {
+        dbs,
+        keys,
+        notes,
+        repl,
+    }))
 }
 
 #[cfg(test)]
@@ -130,7 +154,7 @@ mod tests {
         let mut dbs: Vec<Db> = (0..16).map(|_| Db::new()).collect();
         dbs[0].insert(b"k", Value::str(b"v"), 0);
         dbs[3].insert(b"n", Value::str(b"12"), 4_000_000_000_000);
-        save(&dbs, &t, 0).unwrap();
+        save(&dbs, &t, 0, None).unwrap();
         let back = load(&t).unwrap().unwrap();
         assert_eq!(back.keys, 2);
         assert_eq!(back.dbs[0].get(b"k").unwrap().value, Value::str(b"v"));

@@ -189,6 +189,14 @@ impl KeyspaceActor {
         self
     }
 
+    /// Starts from the replication history a loaded dump was saved at, so that a replica
+    /// restarting on it can continue partially (Redis's `rdbPopulateSaveInfo` on load).
+    pub fn with_history(mut self, replid: String, offset: i64) -> Self {
+        self.state.repl.adopt(replid, offset);
+        self.state.prop.enabled = true;
+        self
+    }
+
     /// Streams writes to replicas through `backlog`.
     pub fn with_backlog(mut self, backlog: replicas::BacklogLink) -> Self {
         self.backlog = Some(backlog);
@@ -566,6 +574,16 @@ impl Actor for KeyspaceActor {
     fn started(&mut self, ctx: &mut Self::Context) {
         ctx.set_mailbox_capacity(MAILBOX_CAPACITY);
         self.refresh_config();
+        // A history from the loaded dump: the backlog continues it.
+        if self.state.repl.active {
+            if let Some(b) = &self.backlog {
+                b.reset.do_send(crate::repl::stream::ResetBacklog {
+                    offset: self.state.repl.history.offset,
+                    size: self.server.config.tunables().repl_backlog_size,
+                });
+            }
+            self.publish_history();
+        }
         self.schedule_cron(ctx);
     }
 }
