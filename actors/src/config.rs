@@ -65,6 +65,8 @@ pub struct Tunables {
     pub replica_serve_stale_data: bool,
     pub replica_announce_ip: Option<String>,
     pub replica_announce_port: u16,
+    /// `bind-source-addr`: the local address outgoing links (to our master) bind to.
+    pub bind_source_addr: Option<String>,
     /// `repl-backlog-size` (bytes) and `repl-backlog-ttl` (seconds).
     pub repl_backlog_size: u64,
     pub repl_backlog_ttl: u64,
@@ -170,6 +172,7 @@ impl Default for Tunables {
             replica_serve_stale_data: true,
             replica_announce_ip: None,
             replica_announce_port: 0,
+            bind_source_addr: None,
             repl_backlog_size: 1 << 20,
             repl_backlog_ttl: 3600,
             repl_diskless_sync: true,

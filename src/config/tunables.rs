@@ -108,6 +108,7 @@ pub(crate) fn build(values: &[Value], ctx: &Context<'_>) -> Tunables {
             _ => None,
         },
         masterauth: text(values, "masterauth"),
+        bind_source_addr: text(values, "bind-source-addr"),
         masteruser: text(values, "masteruser"),
         replica_priority: num(values, "replica-priority"),
         replica_serve_stale_data: flag(values, "replica-serve-stale-data"),

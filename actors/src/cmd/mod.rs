@@ -88,6 +88,9 @@ pub enum Effect {
     ReplAck {
         offset: i64,
     },
+    /// FAILOVER: pause writes and hand over to a replica once it has caught up.
+    Failover(Box<repl::failover::FailoverRequest>),
+    FailoverAbort,
     /// WAIT parked the client until `numreplicas` acknowledge `target`.
     WaitAcks {
         numreplicas: usize,

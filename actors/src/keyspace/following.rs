@@ -24,13 +24,44 @@ impl KeyspaceActor {
             .as_ref()
             .map(|h| crate::cmd::connection::client::describe(h, unix_ms()))
             .unwrap_or_default();
-        self.follow(master, Some(who), ctx);
+        let line = match &master {
+            None => format!("MASTER MODE enabled (user request from '{who}')"),
+            Some((host, port)) => {
+                format!("REPLICAOF {host}:{port} enabled (user request from '{who}')")
+            }
+        };
+        self.follow(master, Some(line), ctx);
     }
 
+    /// FAILOVER: follow the target with a PSYNC that makes it the master.
+    pub(super) fn follow_for_failover(&mut self, host: String, port: u16, ctx: &mut Context<Self>) {
+        self.follow(Some((host, port)), None, ctx);
+        if let Some(link) = self.master_link.take() {
+            link.do_send(Disconnect);
+        }
+        let cached = Some((
+            self.state.repl.history.replid.clone(),
+            self.state.repl.history.offset,
+        ));
+        let (host, port) = self.state.repl.master.clone().expect("just set");
+        let me = ctx.address();
+        let peer = KeyspaceForLink {
+            load: me.clone().recipient(),
+            apply: me.clone().recipient(),
+            changed: me.recipient(),
+        };
+        self.master_link = Some(
+            MasterLink::new(host, port, cached, peer, self.server.clone())
+                .failing_over()
+                .start(),
+        );
+    }
+
+    /// Starts or stops following a master; `line` is what to log about who asked.
     pub(super) fn follow(
         &mut self,
         master: Option<(String, u16)>,
-        requested_by: Option<String>,
+        line: Option<String>,
         ctx: &mut Context<Self>,
     ) {
         if let Some(link) = self.master_link.take() {
@@ -51,8 +82,8 @@ impl KeyspaceActor {
                 self.state.repl.shift(id);
                 slog::warn!(self.log, "{}", self.state.repl.history.shift_log_line());
                 self.publish_history();
-                if let Some(who) = requested_by {
-                    slog::info!(self.log, "MASTER MODE enabled (user request from '{who}')");
+                if let Some(line) = line {
+                    slog::info!(self.log, "{line}");
                 }
             }
             Some((host, port)) => {
@@ -66,11 +97,8 @@ impl KeyspaceActor {
                 });
                 self.state.repl.master = Some((host.clone(), port));
                 self.state.repl.link_up = false;
-                if let Some(who) = requested_by {
-                    slog::info!(
-                        self.log,
-                        "REPLICAOF {host}:{port} enabled (user request from '{who}')"
-                    );
+                if let Some(line) = line {
+                    slog::info!(self.log, "{line}");
                 }
                 let me = ctx.address();
                 let peer = KeyspaceForLink {
@@ -190,7 +218,7 @@ impl Handler<ApplyStream> for KeyspaceActor {
 impl Handler<LinkChanged> for KeyspaceActor {
     type Result = ();
 
-    fn handle(&mut self, msg: LinkChanged, _: &mut Self::Context) {
+    fn handle(&mut self, msg: LinkChanged, ctx: &mut Self::Context) {
         let _h = self.mailbox.handling();
         self.state.repl.link_up = msg.up;
         if let Some(id) = msg.new_replid {
@@ -198,6 +226,11 @@ impl Handler<LinkChanged> for KeyspaceActor {
             if id != self.state.repl.history.replid {
                 self.state.repl.shift(id);
             }
+        }
+        if msg.up {
+            self.failover_done(ctx);
+        } else if self.state.failover.as_ref().is_some_and(|f| f.in_progress) {
+            self.abort_failover("Failover target rejected psync request", ctx);
         }
         if msg.up && !self.state.repl.active {
             self.state.repl.active = true;
@@ -223,6 +256,7 @@ impl KeyspaceActor {
             Effect::Unblock { .. } | Effect::Background(_) | Effect::Shutdown => {}
             Effect::Psync(_) | Effect::ReplicaOf(_) | Effect::ReplAck { .. } => {}
             Effect::WaitAcks { .. } | Effect::None => {}
+            Effect::Failover(_) | Effect::FailoverAbort => {}
         }
         let _ = ctx;
     }

@@ -7,6 +7,7 @@ mod aof;
 pub mod background;
 pub mod blocked;
 pub mod db;
+mod failover;
 pub mod following;
 pub mod hash;
 mod jobs;
@@ -409,6 +410,7 @@ impl KeyspaceActor {
         self.ship_now();
         self.ping_replicas(now);
         self.replicas_cron(now);
+        self.failover_cron(ctx);
         self.publish_history();
         self.persistence_cron(ctx);
         for id in self.state.blocked.abandoned() {
@@ -465,13 +467,9 @@ impl KeyspaceActor {
                     self.start_job(job, ctx);
                 }
             }
-            Effect::PauseChanged => {
-                if self.state.pause.until <= unix_ms() {
-                    self.release_held(ctx);
-                } else if !self.held.is_empty() {
-                    self.schedule_unpause(ctx);
-                }
-            }
+            Effect::PauseChanged => self.apply_pause_change(ctx),
+            Effect::Failover(req) => self.start_failover(*req, ctx),
+            Effect::FailoverAbort => self.abort_failover("Failover manually aborted", ctx),
             Effect::Unblock { id, error } => {
                 if let Some(mut p) = self.state.blocked.unpark(id) {
                     let mut w = ReplyWriter::new(&mut p.out, p.session.resp);
@@ -487,6 +485,15 @@ impl KeyspaceActor {
         }
     }
 
+    /// The pause changed: held clients may go on, or wait longer.
+    pub(super) fn apply_pause_change(&mut self, ctx: &mut Context<Self>) {
+        if self.state.pause.until <= unix_ms() {
+            self.release_held(ctx);
+        } else if !self.held.is_empty() {
+            self.schedule_unpause(ctx);
+        }
+    }
+
     /// Holds a client until CLIENT PAUSE ends, and makes sure something wakes it then.
     fn hold(&mut self, p: Parked, ctx: &mut Context<Self>) {
         set_blocked(&p.session, true);
@@ -495,6 +502,10 @@ impl KeyspaceActor {
     }
 
     fn schedule_unpause(&mut self, ctx: &mut Context<Self>) {
+        // A failover's pause has no end time: it is lifted explicitly.
+        if self.state.pause.until == u64::MAX {
+            return;
+        }
         let wait = self.state.pause.until.saturating_sub(unix_ms());
         ctx.run_later(Duration::from_millis(wait), |act, ctx| {
             act.release_held(ctx)

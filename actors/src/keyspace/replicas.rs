@@ -86,6 +86,13 @@ impl KeyspaceActor {
         let Some(handle) = session.handle.clone() else {
             return;
         };
+        if req.failover {
+            // Our master hands over: we become the master, then continue its replica from the
+            // history we shared (PSYNC2).
+            let who = crate::cmd::connection::client::describe(&handle, unix_ms());
+            let line = format!("MASTER MODE enabled (failover request from '{who}')");
+            self.follow(None, Some(line), ctx);
+        }
         handle
             .replica
             .store(true, std::sync::atomic::Ordering::Relaxed);
@@ -236,6 +243,7 @@ impl KeyspaceActor {
             });
         }
         self.serve_waits(ctx);
+        self.failover_cron(ctx);
     }
 
     /// WAIT: parks until enough replicas acknowledge `target`; asks them to at once.
@@ -293,7 +301,7 @@ impl KeyspaceActor {
     }
 
     /// `REPLCONF GETACK *` into the stream.
-    fn request_acks(&mut self) {
+    pub(super) fn request_acks(&mut self) {
         if !self.state.repl.active {
             return;
         }

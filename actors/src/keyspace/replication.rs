@@ -6,6 +6,29 @@ use super::propagate::{encode, Op};
 
 pub use crate::repl::backlog::ReplIds as History;
 
+/// A FAILOVER in progress.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failover {
+    /// The replica to hand over to; `None` until one has caught up (FAILOVER without TO).
+    pub target: Option<(String, u16)>,
+    pub force: bool,
+    /// Unix ms the wait ends; 0 for no limit.
+    pub deadline_ms: u64,
+    /// False while waiting for the target to catch up, true once we follow it.
+    pub in_progress: bool,
+}
+
+impl Failover {
+    /// INFO's `master_failover_state`.
+    pub fn state_name(f: Option<&Failover>) -> &'static str {
+        match f {
+            None => "no-failover",
+            Some(f) if f.in_progress => "failover-in-progress",
+            Some(_) => "waiting-for-sync",
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct ReplicationState {
     pub history: History,

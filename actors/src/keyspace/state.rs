@@ -113,6 +113,8 @@ pub struct Keyspace {
     pub lazy_expire: bool,
     /// DEBUG SET-ACTIVE-EXPIRE: whether the cron deletes due keys.
     pub active_expire_enabled: bool,
+    /// FAILOVER in progress, if any.
+    pub failover: Option<super::replication::Failover>,
     /// Replication: our history and the stream not yet handed on.
     pub repl: super::replication::ReplicationState,
     /// The AOF writer's status, when `appendonly yes`.
@@ -137,6 +139,7 @@ impl Keyspace {
             prop: Default::default(),
             bg: Default::default(),
             aof_status: None,
+            failover: None,
             repl: super::replication::ReplicationState::new(crate::server::random_hex(
                 40,
                 seed.rotate_left(29),

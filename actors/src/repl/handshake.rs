@@ -312,6 +312,8 @@ pub struct HandshakeConfig {
     pub announce_ip: Option<String>,
     /// Cached master: its replid and the offset to ask for (its processed offset + 1).
     pub cached: Option<(String, i64)>,
+    /// A coordinated FAILOVER: `PSYNC <replid> <offset> FAILOVER` makes the target a master.
+    pub failover: bool,
 }
 
 /// Something the caller should know about, in the order Redis would do it.
@@ -510,11 +512,11 @@ impl Handshake {
                     ),
                 };
                 self.pending.push_back(Event::Log(LogLine::notice(line)));
-                Some(encode_command(&[
-                    b"PSYNC",
-                    replid.as_bytes(),
-                    offset.as_bytes(),
-                ]))
+                let mut args: Vec<&[u8]> = vec![b"PSYNC", replid.as_bytes(), offset.as_bytes()];
+                if self.cfg.failover {
+                    args.push(b"FAILOVER");
+                }
+                Some(encode_command(&args))
             }
             _ => None,
         }
@@ -884,6 +886,7 @@ mod tests {
             listening_port: 27101,
             announce_ip: None,
             cached: None,
+            failover: false,
         }
     }
 
@@ -958,6 +961,7 @@ mod tests {
             listening_port: 6380,
             announce_ip: Some("10.1.2.3".into()),
             cached: Some((ID_A.into(), 15)),
+            failover: false,
         };
         let (sent, res, _) = drive(
             cfg,
@@ -1166,6 +1170,7 @@ mod tests {
     fn partial_resync_psync2_and_plain() {
         let cached = HandshakeConfig {
             cached: Some((ID_A.into(), 83)),
+            failover: false,
             ..auth_cfg()
         };
         let replies: [&[u8]; 3] = [b"+PONG\r\n", b"+OK\r\n+OK\r\n+OK\r\n", CONTINUE_PSYNC2];

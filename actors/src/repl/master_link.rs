@@ -95,6 +95,8 @@ pub struct MasterLink {
     last_io_ms: u64,
     stopped: bool,
     reconnecting: bool,
+    /// Our old master hands over to us: the PSYNC carries FAILOVER.
+    failover: bool,
     status: Arc<ReplStatus>,
     server: Arc<crate::server::ServerContext>,
     load_options: LoadOptions,
@@ -103,6 +105,12 @@ pub struct MasterLink {
 }
 
 impl MasterLink {
+    /// The PSYNC will ask the target to take over (FAILOVER).
+    pub fn failing_over(mut self) -> Self {
+        self.failover = true;
+        self
+    }
+
     pub fn new(
         host: String,
         port: u16,
@@ -128,6 +136,7 @@ impl MasterLink {
             last_io_ms: 0,
             stopped: false,
             reconnecting: false,
+            failover: false,
             status: server.repl_status(),
             load_options: crate::persistence::load_options(&t),
             server,
@@ -200,10 +209,11 @@ impl MasterLink {
         self.generation += 1;
         let gen = self.generation;
         let addr = format!("{}:{}", self.host, self.port);
+        let source = self.server.config.tunables().bind_source_addr.clone();
         self.set_state("connecting");
         ctx.spawn(
             async move {
-                tokio::time::timeout(Duration::from_secs(10), TcpStream::connect(addr)).await
+                tokio::time::timeout(Duration::from_secs(10), connect_from(addr, source)).await
             }
             .into_actor(self)
             .map(move |res, act, ctx| {
@@ -237,6 +247,7 @@ impl MasterLink {
             },
             announce_ip: t.replica_announce_ip.clone(),
             cached: self.cached.as_ref().map(|(id, off)| (id.clone(), off + 1)),
+            failover: self.failover,
         };
         self.stage = Stage::Handshake(Box::new(Handshake::new(cfg)));
         let me = ctx.address();
@@ -503,6 +514,13 @@ impl MasterLink {
 
     fn lost_quietly(&mut self, ctx: &mut Context<Self>) {
         let was_up = matches!(self.stage, Stage::Streaming);
+        if std::mem::take(&mut self.failover) && !was_up {
+            // The target would not take over: the keyspace gives the failover up.
+            self.keyspace.changed.do_send(LinkChanged {
+                up: false,
+                new_replid: None,
+            });
+        }
         self.generation += 1;
         self.writer = None;
         self.stage = Stage::Idle;
@@ -525,6 +543,28 @@ impl MasterLink {
             act.connect(ctx);
         });
     }
+}
+
+/// Connects to `addr`, from `source` when `bind-source-addr` is set (so the master sees that
+/// address, as Redis's `connConnect` with a source address does).
+async fn connect_from(addr: String, source: Option<String>) -> std::io::Result<TcpStream> {
+    let Some(source) = source else {
+        return TcpStream::connect(addr).await;
+    };
+    let target = tokio::net::lookup_host(&addr)
+        .await?
+        .next()
+        .ok_or_else(|| std::io::Error::other("no address"))?;
+    let local: std::net::IpAddr = source
+        .parse()
+        .map_err(|_| std::io::Error::other("bad bind-source-addr"))?;
+    let socket = if target.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    socket.bind(std::net::SocketAddr::new(local, 0))?;
+    socket.connect(target).await
 }
 
 /// A read tagged with the connection it came from.

@@ -42,25 +42,43 @@ pub struct SyncRequest {
     pub listening_port: u16,
     pub ip: Option<String>,
     pub capa_psync2: bool,
+    /// `PSYNC <replid> <offset> FAILOVER`: our master hands over to us.
+    pub failover: bool,
 }
 
 fn psync(ex: &mut Exec, args: Args) -> Result<(), CmdError> {
     let a = args.rest();
     let offset = parse_i64_strict(&a[1]).ok_or(CmdError::NotInteger)?;
     let replid = String::from_utf8_lossy(&a[0]).into_owned();
-    request(ex, replid, offset, true)
+    let failover = a
+        .get(2)
+        .is_some_and(|w| w.eq_ignore_ascii_case(b"failover"));
+    if failover {
+        if !replid.eq_ignore_ascii_case(&ex.ks.repl.history.replid) {
+            return Err(CmdError::other(
+                "ERR PSYNC FAILOVER replid must match my replid.",
+            ));
+        }
+    }
+    request(ex, replid, offset, true, failover)
 }
 
 fn sync(ex: &mut Exec, _: Args) -> Result<(), CmdError> {
-    request(ex, "?".into(), -1, false)
+    request(ex, "?".into(), -1, false, false)
 }
 
-fn request(ex: &mut Exec, replid: String, offset: i64, psync: bool) -> Result<(), CmdError> {
+fn request(
+    ex: &mut Exec,
+    replid: String,
+    offset: i64,
+    psync: bool,
+    failover: bool,
+) -> Result<(), CmdError> {
     // A replica asking again is ignored, as Redis does.
     if ex.session.repl == ReplRole::Replica {
         return Ok(());
     }
-    if ex.ks.repl.master.is_some() && !ex.ks.repl.link_up {
+    if ex.ks.repl.master.is_some() && !ex.ks.repl.link_up && !failover {
         return Err(CmdError::other(
             "NOMASTERLINK Can't SYNC while not connected with my master",
         ));
@@ -81,6 +99,7 @@ fn request(ex: &mut Exec, replid: String, offset: i64, psync: bool) -> Result<()
         listening_port,
         ip,
         capa_psync2,
+        failover,
     }));
     Ok(())
 }

@@ -570,7 +570,11 @@ fn replication(ex: &Exec, o: &mut String) {
             ),
         );
     }
-    line(o, "master_failover_state", "no-failover");
+    line(
+        o,
+        "master_failover_state",
+        crate::keyspace::replication::Failover::state_name(ex.ks.failover.as_ref()),
+    );
     line(o, "master_replid", &st.replid);
     line(o, "master_replid2", &st.replid2);
     line(o, "master_repl_offset", st.master_repl_offset);
