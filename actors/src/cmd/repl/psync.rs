@@ -53,12 +53,10 @@ fn psync(ex: &mut Exec, args: Args) -> Result<(), CmdError> {
     let failover = a
         .get(2)
         .is_some_and(|w| w.eq_ignore_ascii_case(b"failover"));
-    if failover {
-        if !replid.eq_ignore_ascii_case(&ex.ks.repl.history.replid) {
-            return Err(CmdError::other(
-                "ERR PSYNC FAILOVER replid must match my replid.",
-            ));
-        }
+    if failover && !replid.eq_ignore_ascii_case(&ex.ks.repl.history.replid) {
+        return Err(CmdError::other(
+            "ERR PSYNC FAILOVER replid must match my replid.",
+        ));
     }
     request(ex, replid, offset, true, failover)
 }
