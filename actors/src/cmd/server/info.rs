@@ -518,7 +518,8 @@ fn replication(ex: &Exec, o: &mut String) {
             line(
                 o,
                 "master_last_io_seconds_ago",
-                if m.last_io_ms == 0 {
+                // Without a live link Redis has no master client to ask: -1.
+                if !up || m.last_io_ms == 0 {
                     -1
                 } else {
                     secs(m.last_io_ms)

@@ -61,8 +61,10 @@ fn role(ex: &mut Exec, _: Args) -> Result<(), CmdError> {
             ex.out.array(3);
             ex.out.bulk(b"master");
             ex.out.int(st.master_repl_offset);
-            ex.out.array(st.replicas.len());
-            for r in &st.replicas {
+            // Only replicas past their full sync are listed, as Redis lists them.
+            let online: Vec<_> = st.replicas.iter().filter(|r| r.state == "online").collect();
+            ex.out.array(online.len());
+            for r in online {
                 ex.out.array(3);
                 ex.out.bulk(r.ip.as_bytes());
                 ex.out.bulk(r.port.to_string().as_bytes());
