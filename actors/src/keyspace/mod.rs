@@ -698,4 +698,6 @@ impl Handler<ClientGone> for KeyspaceActor {
 #[cfg(test)]
 mod persist_tests;
 #[cfg(test)]
+mod repl_tests;
+#[cfg(test)]
 mod tests;
