@@ -113,15 +113,18 @@ impl KeyspaceActor {
         let name = format!("replica-link/{who}");
         let mailbox = self.server.mailboxes.register(name.clone());
         let log = self.server.log.new(slog::o!("actor" => name));
-        let link = ReplicaLink::new(
+        let mut link = ReplicaLink::new(
             info,
             handle.deliver.clone(),
             Some(handle.kill.clone()),
             self.server.repl_status(),
             mailbox,
             log,
-        )
-        .start();
+        );
+        link.hard_limit = self.server.config.tunables().client_output_buffer_limit
+            [crate::config::OBUF_REPLICA]
+            .hard;
+        let link = link.start();
         self.replicas.insert(session.id, link.clone());
         // Everything executed before this PSYNC is in the stream the decision is made on.
         self.stream_to_replicas();

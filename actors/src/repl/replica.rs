@@ -89,6 +89,10 @@ pub struct ReplicaLink {
     out: Recipient<Deliver>,
     kill: Option<Recipient<crate::clients::Kill>>,
     held: Vec<Bytes>,
+    /// Bytes in `held`, held to `client-output-buffer-limit replica`'s hard limit as Redis
+    /// counts them in the replica's output buffer.
+    held_bytes: u64,
+    pub hard_limit: u64,
     /// The diskless payload's delimiter and running checksum.
     mark: Option<[u8; 40]>,
     crc: u64,
@@ -117,6 +121,8 @@ impl ReplicaLink {
             out,
             kill,
             held: Vec::new(),
+            held_bytes: 0,
+            hard_limit: 0,
             mark: None,
             crc: 0,
             status: Arc::new(StatusRef { repl }),
@@ -151,6 +157,7 @@ impl ReplicaLink {
         for b in std::mem::take(&mut self.held) {
             self.send(b);
         }
+        self.held_bytes = 0;
         self.info.last_ack_ms = unix_ms();
         self.set_state(LinkState::Online);
         slog::info!(
@@ -275,14 +282,24 @@ impl Handler<Continue> for ReplicaLink {
 impl Handler<Stream> for ReplicaLink {
     type Result = ();
 
-    fn handle(&mut self, msg: Stream, _: &mut Self::Context) {
+    fn handle(&mut self, msg: Stream, ctx: &mut Self::Context) {
         let _h = self.mailbox.handling();
         // Everything the backlog passes on comes after this replica's sync point: held
         // until the payload is out.
         if self.state == LinkState::Online {
             self.send(msg.0);
-        } else {
-            self.held.push(msg.0);
+            return;
+        }
+        self.held_bytes += msg.0.len() as u64;
+        self.held.push(msg.0);
+        if self.hard_limit > 0 && self.held_bytes >= self.hard_limit {
+            slog::warn!(
+                self.log,
+                "Client replica {}:{} scheduled to be closed ASAP for overcoming of output buffer limits.",
+                self.info.ip,
+                self.info.port
+            );
+            ctx.notify(Unlink);
         }
     }
 }
