@@ -407,12 +407,11 @@ impl Handler<Propagate> for AofWriter {
     /// hears back after it.
     fn handle(&mut self, msg: Propagate, ctx: &mut Self::Context) -> Self::Result {
         let _h = self.mailbox.handling();
-        if msg.ops.iter().all(|o| o.aof) {
-            encode(&mut self.buf, &mut self.selected, &msg.ops);
-        } else {
-            let ops: Vec<_> = msg.ops.iter().filter(|o| o.aof).cloned().collect();
-            encode(&mut self.buf, &mut self.selected, &ops);
-        }
+        encode(
+            &mut self.buf,
+            &mut self.selected,
+            msg.ops.iter().filter(|o| o.aof),
+        );
         let (tx, rx) = tokio::sync::oneshot::channel();
         self.waiters.push(tx);
         if !self.flush_scheduled {

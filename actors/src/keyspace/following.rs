@@ -185,6 +185,8 @@ impl Handler<ApplyStream> for KeyspaceActor {
         let mut out = bytes::BytesMut::new();
         self.state.applying_master = true;
         self.state.prop.replicate = false;
+        // What the master sent reaches our replicas as raw bytes: only an AOF needs the ops.
+        let collecting = std::mem::replace(&mut self.state.prop.enabled, self.aof.is_some());
         let now = unix_ms();
         for args in &msg.cmds {
             out.clear();
@@ -204,6 +206,7 @@ impl Handler<ApplyStream> for KeyspaceActor {
         }
         self.state.applying_master = false;
         self.state.prop.replicate = true;
+        self.state.prop.enabled = collecting;
         self.master_session = session;
         // Our replicas get the master's bytes unchanged, so offsets match across the chain.
         self.state.repl_offset_now();

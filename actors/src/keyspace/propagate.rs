@@ -16,7 +16,11 @@ pub struct Propagate {
 /// Encodes `ops` as Redis writes them to the AOF and the replication stream: each a RESP
 /// array of bulk strings, preceded by `SELECT` whenever the database differs from `selected`
 /// (which it updates; `None` forces a SELECT, as at the start of a file).
-pub fn encode(out: &mut Vec<u8>, selected: &mut Option<usize>, ops: &[Op]) {
+pub fn encode<'a>(
+    out: &mut Vec<u8>,
+    selected: &mut Option<usize>,
+    ops: impl IntoIterator<Item = &'a Op>,
+) {
     for op in ops {
         if *selected != Some(op.db) {
             let db = op.db.to_string();

@@ -71,8 +71,11 @@ impl ReplicationState {
         }
         let before = self.pending.len();
         let mut selected = self.selected;
-        let stream: Vec<Op> = ops.iter().filter(|o| o.replicate).cloned().collect();
-        encode(&mut self.pending, &mut selected, &stream);
+        encode(
+            &mut self.pending,
+            &mut selected,
+            ops.iter().filter(|o| o.replicate),
+        );
         self.selected = selected;
         self.history.offset += (self.pending.len() - before) as i64;
     }

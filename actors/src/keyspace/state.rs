@@ -213,9 +213,9 @@ impl Keyspace {
 
     /// The replication offset including every write finished so far (WAIT's target).
     pub fn repl_offset_now(&mut self) -> i64 {
-        let ops = self.prop.unstreamed().to_vec();
-        self.repl.feed_ops(&ops);
-        self.repl.history.offset
+        let Keyspace { prop, repl, .. } = self;
+        repl.feed_ops(prop.unstreamed());
+        repl.history.offset
     }
 
     pub fn db(&mut self, i: usize) -> &mut Db {
