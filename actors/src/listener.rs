@@ -41,7 +41,12 @@ pub fn admit(
     if connected >= maxclients {
         return Err(Refusal::MaxClients);
     }
-    if protected_mode && !has_password && !peer.ip().is_loopback() {
+    // Redis's "local" is exactly 127.0.0.1 or ::1, not the rest of 127.0.0.0/8.
+    let local = match peer.ip() {
+        std::net::IpAddr::V4(ip) => ip == std::net::Ipv4Addr::LOCALHOST,
+        std::net::IpAddr::V6(ip) => ip.is_loopback(),
+    };
+    if protected_mode && !has_password && !local {
         return Err(Refusal::ProtectedMode);
     }
     Ok(())

@@ -225,9 +225,12 @@ impl Handler<LinkChanged> for KeyspaceActor {
         let _h = self.mailbox.handling();
         self.state.repl.link_up = msg.up;
         if let Some(id) = msg.new_replid {
-            // The link has logged it ("Master replication ID changed to ...").
+            // The link has logged it ("Master replication ID changed to ..."). Our replicas
+            // follow the old id: they must reconnect and learn the new one, as Redis's
+            // disconnectSlaves() makes them.
             if id != self.state.repl.history.replid {
                 self.state.repl.shift(id);
+                self.drop_replicas();
             }
         }
         if msg.up {

@@ -9,7 +9,12 @@ use std::io::{Read, Write};
 fn admission_follows_redis() {
     let lo: SocketAddr = "127.0.0.1:1".parse().unwrap();
     let remote: SocketAddr = "10.0.0.1:1".parse().unwrap();
+    // Only 127.0.0.1 and ::1 count as local, as Redis 7.0 counts them.
+    let other_lo: SocketAddr = "127.0.0.6:1".parse().unwrap();
+    let lo6: SocketAddr = "[::1]:1".parse().unwrap();
     let table = [
+        (0, 10, true, false, other_lo, Err(Refusal::ProtectedMode)),
+        (0, 10, true, false, lo6, Ok(())),
         (0, 10, true, false, lo, Ok(())),
         (10, 10, false, true, lo, Err(Refusal::MaxClients)),
         (0, 10, true, false, remote, Err(Refusal::ProtectedMode)),

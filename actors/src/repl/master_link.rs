@@ -584,6 +584,12 @@ impl Actor for MasterLink {
                 return;
             }
             act.ack(ctx);
+            let last_io = act.last_io_ms;
+            act.status.update(|s| {
+                if let Some(m) = &mut s.master {
+                    m.last_io_ms = last_io;
+                }
+            });
             let timeout = act.server.config.tunables().repl_timeout;
             if unix_ms().saturating_sub(act.last_io_ms) > timeout * 1000 {
                 slog::warn!(act.log, "MASTER timeout: no data nor PING received...");
