@@ -250,6 +250,7 @@ impl MasterLink {
             failover: self.failover,
         };
         self.stage = Stage::Handshake(Box::new(Handshake::new(cfg)));
+        self.set_state("handshake");
         let me = ctx.address();
         let gen = self.generation;
         // The socket is read by a task of its own; what it reads comes back as messages.
