@@ -5,23 +5,12 @@
 
 mod common;
 
+use common::{escape as text, persistence_field as info_field, wait_loaded};
 use common::{Client, Frame, Kind, Outcome, Server, TempDir};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-fn text(r: &[u8]) -> String {
-    common::escape(r)
-}
-
-fn wait_loaded(server: &Server) {
-    common::wait_loaded(server)
-}
-
-fn info_field(c: &mut Client, field: &str) -> String {
-    common::persistence_field(c, field)
-}
 
 fn wait_bgsave(server: &Server, timeout: Duration) {
     let mut c = server.client();

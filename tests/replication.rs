@@ -16,19 +16,35 @@
 
 mod common;
 
-use common::{Client, Frame, Kind, Server, TempDir};
+use common::dataset::{self, ok, s};
+use common::escape as text;
+use common::topology::{
+    assert_same_data, converge, field, field_names, wait_for, wait_link_up, wait_online, Node,
+    Setup, Stats, Stopped, Topo, MASTER_HOST,
+};
+use common::{Frame, Kind};
 use std::time::{Duration, Instant};
 
-const PASS: &str = "redis";
-const MASTER_HOST: &str = "127.0.0.5";
-const REPLICA_HOSTS: [&str; 2] = ["127.0.0.6", "127.0.0.7"];
 /// A replica's link up after it was started or pointed somewhere.
 const LINK_TIMEOUT: Duration = Duration::from_secs(10);
 /// Offsets equal, contents equal, counters moved.
 const SYNC_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Databases the fill writes to (and the dump reads).
-const DBS: [&str; 5] = ["0", "1", "2", "3", "9"];
+/// Nodes without a password; contents compared over every filled database, with encodings.
+const PLAIN: Setup = Setup {
+    dir_prefix: "repl",
+    auth: false,
+    source_addr: false,
+    link_timeout: LINK_TIMEOUT,
+    sync_timeout: SYNC_TIMEOUT,
+    dbs: &dataset::DBS,
+    encoding: true,
+};
+/// As [`PLAIN`], with `requirepass`/`masterauth` on every node.
+const AUTH: Setup = Setup {
+    auth: true,
+    ..PLAIN
+};
 
 const READONLY: &str = "-READONLY You can't write against a read only replica.\\r\\n";
 const NOREPLICAS: &str = "-NOREPLICAS Not enough good replicas to write.\\r\\n";
@@ -69,587 +85,9 @@ const REPLICA_FIELDS_MID: [&str; 4] = [
     "connected_slaves",
 ];
 
-fn text(r: &[u8]) -> String {
-    common::escape(r)
-}
-
-fn s(v: &[&str]) -> Vec<String> {
-    v.iter().map(|x| x.to_string()).collect()
-}
-
 // ---------------------------------------------------------------------------
-// Nodes and topologies
+// Data (the data set, the nodes and their waits are in common::{dataset, topology})
 // ---------------------------------------------------------------------------
-
-/// One server with a fixed address and data dir, so that it can be restarted in place.
-struct Node {
-    kind: Kind,
-    host: String,
-    port: u16,
-    auth: bool,
-    data: TempDir,
-    args: Vec<String>,
-    server: Option<Server>,
-}
-
-/// Default options unless `extra` gives them.
-fn with_defaults(extra: &[String]) -> Vec<String> {
-    let mut args = extra.to_vec();
-    let has = |name: &str| extra.iter().any(|a| a.eq_ignore_ascii_case(name));
-    for (name, value) in [
-        ("--save", ""),
-        ("--repl-diskless-sync-delay", "0"),
-        ("--appendonly", "no"),
-    ] {
-        if !has(name) {
-            args.push(name.into());
-            args.push(value.into());
-        }
-    }
-    args
-}
-
-impl Node {
-    fn start(kind: Kind, host: &str, auth: bool, extra: &[String]) -> Node {
-        let port = common::free_port(host);
-        let mut n = Node {
-            kind,
-            host: host.to_string(),
-            port,
-            auth,
-            data: TempDir::new("repl"),
-            args: with_defaults(extra),
-            server: None,
-        };
-        n.launch();
-        n
-    }
-
-    fn launch(&mut self) {
-        assert!(self.server.is_none(), "{} already running", self.name());
-        let mut args = s(&["--bind", &self.host, "--port", &self.port.to_string()]);
-        args.push("--dir".into());
-        args.push(self.data.path().display().to_string());
-        if self.auth {
-            args.extend(s(&["--requirepass", PASS, "--masterauth", PASS]));
-        }
-        args.extend(self.args.iter().cloned());
-        self.server = Some(Server::builder(self.kind).args(&args).start());
-    }
-
-    fn server(&self) -> &Server {
-        self.server.as_ref().expect("server running")
-    }
-
-    fn server_mut(&mut self) -> &mut Server {
-        self.server.as_mut().expect("server running")
-    }
-
-    fn name(&self) -> String {
-        format!("{} {}:{}", self.kind.name(), self.host, self.port)
-    }
-
-    /// A client, authenticated when the node has a password.
-    fn c(&self) -> Client {
-        let mut c = self.server().client();
-        if self.auth {
-            assert_eq!(c.cmd_str(&["AUTH", PASS]), "+OK\\r\\n", "{}", self.name());
-        }
-        c
-    }
-
-    fn cmd(&self, args: &[&str]) -> String {
-        text(&self.c().cmd(args))
-    }
-
-    fn info(&self, section: &str) -> String {
-        info(&mut self.c(), section)
-    }
-
-    fn field(&self, section: &str, name: &str) -> Option<String> {
-        field(&self.info(section), name)
-    }
-
-    fn repl(&self, name: &str) -> String {
-        self.field("replication", name)
-            .unwrap_or_else(|| panic!("no {name} in INFO replication of {}", self.name()))
-    }
-
-    fn stats(&self) -> Stats {
-        let i = self.info("stats");
-        let n = |f: &str| -> u64 {
-            field(&i, f)
-                .and_then(|v| v.parse().ok())
-                .unwrap_or_else(|| panic!("no {f} in INFO stats of {}:\n{i}", self.name()))
-        };
-        Stats {
-            full: n("sync_full"),
-            partial_ok: n("sync_partial_ok"),
-            partial_err: n("sync_partial_err"),
-        }
-    }
-
-    /// SIGTERM (a save when save points are set), bounded wait for the exit.
-    fn stop(&mut self) {
-        let mut srv = self.server.take().expect("server running");
-        let st = srv.terminate(Duration::from_secs(10));
-        assert!(
-            st.is_some_and(|st| st.success()),
-            "{} did not exit cleanly after SIGTERM: {st:?}\n{}",
-            self.name(),
-            srv.diagnostics()
-        );
-    }
-
-    fn pid(&self) -> u32 {
-        self.server().pid()
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Stats {
-    full: u64,
-    partial_ok: u64,
-    partial_err: u64,
-}
-
-fn info(c: &mut Client, section: &str) -> String {
-    let r = c.cmd(&["INFO", section]);
-    let f = Frame::parse(&r).unwrap_or_else(|e| panic!("INFO {section}: {e}: {}", text(&r)));
-    match f.as_bytes() {
-        Some(b) if r.starts_with(b"$") || r.starts_with(b"=") => {
-            String::from_utf8_lossy(b).into_owned()
-        }
-        _ => panic!("INFO {section} from {}: {}", c.addr, text(&r)),
-    }
-}
-
-fn field(info: &str, name: &str) -> Option<String> {
-    info.lines()
-        .find_map(|l| l.strip_prefix(&format!("{name}:")))
-        .map(|v| v.trim().to_string())
-}
-
-/// The field names of an INFO section, in order.
-fn field_names(info: &str) -> Vec<String> {
-    info.lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .map(|l| l.split(':').next().unwrap_or("").to_string())
-        .collect()
-}
-
-/// Polls `check` until it returns `Ok`, at most `timeout`; panics with the last `Err`.
-fn wait_for(what: &str, timeout: Duration, mut check: impl FnMut() -> Result<(), String>) {
-    let deadline = Instant::now() + timeout;
-    loop {
-        let last = match check() {
-            Ok(()) => return,
-            Err(e) => e,
-        };
-        if Instant::now() >= deadline {
-            panic!("{what}: not reached within {timeout:?}: {last}");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-/// Waits until `replica` reports its link to `master` up (`master_link_status:up`, the
-/// right master, no sync in progress).
-fn wait_link_up(replica: &Node, master: &Node) {
-    wait_for(
-        &format!("{} link up to {}", replica.name(), master.name()),
-        LINK_TIMEOUT,
-        || {
-            let i = replica.info("replication");
-            let ok = field(&i, "role").as_deref() == Some("slave")
-                && field(&i, "master_host").as_deref() == Some(master.host.as_str())
-                && field(&i, "master_port") == Some(master.port.to_string())
-                && field(&i, "master_link_status").as_deref() == Some("up")
-                && field(&i, "master_sync_in_progress").as_deref() == Some("0");
-            if ok {
-                Ok(())
-            } else {
-                Err(i)
-            }
-        },
-    );
-}
-
-/// Waits until `master` lists `n` replicas, all `state=online`.
-fn wait_online(master: &Node, n: usize) {
-    wait_for(
-        &format!("{} with {n} online replicas", master.name()),
-        LINK_TIMEOUT,
-        || {
-            let i = master.info("replication");
-            let online = (0..n)
-                .filter(|k| {
-                    field(&i, &format!("slave{k}")).is_some_and(|v| v.contains(",state=online,"))
-                })
-                .count();
-            if field(&i, "connected_slaves") == Some(n.to_string()) && online == n {
-                Ok(())
-            } else {
-                Err(i)
-            }
-        },
-    );
-}
-
-struct Topo {
-    master: Node,
-    replicas: Vec<Node>,
-    auth: bool,
-}
-
-impl Topo {
-    fn master(kind: Kind, auth: bool, extra: &[&str]) -> Topo {
-        Topo {
-            master: Node::start(kind, MASTER_HOST, auth, &s(extra)),
-            replicas: Vec::new(),
-            auth,
-        }
-    }
-
-    /// Starts a replica of the master (`--replicaof` on its command line) on the next
-    /// loopback address; does not wait for the sync.
-    fn add_replica(&mut self, kind: Kind, extra: &[&str]) -> usize {
-        let i = self.replicas.len();
-        let mut args = s(&[
-            "--replicaof",
-            &self.master.host,
-            &self.master.port.to_string(),
-        ]);
-        args.extend(s(extra));
-        self.replicas
-            .push(Node::start(kind, REPLICA_HOSTS[i % 2], self.auth, &args));
-        i
-    }
-
-    /// A master with `n` replicas, all synced.
-    fn start(
-        mk: Kind,
-        rk: Kind,
-        n: usize,
-        auth: bool,
-        master_extra: &[&str],
-        rep_extra: &[&str],
-    ) -> Topo {
-        let mut t = Topo::master(mk, auth, master_extra);
-        for _ in 0..n {
-            t.add_replica(rk, rep_extra);
-        }
-        t.wait_synced();
-        t
-    }
-
-    fn wait_synced(&self) {
-        for r in &self.replicas {
-            wait_link_up(r, &self.master);
-        }
-        wait_online(&self.master, self.replicas.len());
-    }
-
-    /// `WAIT n` returns n, then the master's offset equals every replica's
-    /// `slave_repl_offset` (and the master's view of each replica's offset).
-    fn wait_converged(&self) {
-        converge(&self.master, &self.replicas.iter().collect::<Vec<_>>());
-    }
-}
-
-fn converge(master: &Node, replicas: &[&Node]) {
-    let n = replicas.len();
-    let w = master.cmd(&["WAIT", &n.to_string(), "5000"]);
-    assert_eq!(
-        w,
-        format!(":{n}\\r\\n"),
-        "WAIT {n} 5000 on {}",
-        master.name()
-    );
-    wait_for("offsets converged", SYNC_TIMEOUT, || {
-        let mi = master.info("replication");
-        let moff = field(&mi, "master_repl_offset").unwrap_or_default();
-        let mut seen = vec![format!("master {moff}")];
-        let mut ok = true;
-        for r in replicas {
-            let off = r.repl("slave_repl_offset");
-            ok &= off == moff;
-            seen.push(format!("{} {off}", r.name()));
-        }
-        // The master's view: every slaveN line has offset=<master_repl_offset>.
-        for k in 0..n {
-            let line = field(&mi, &format!("slave{k}")).unwrap_or_default();
-            ok &= line.contains(&format!(",offset={moff},"));
-            seen.push(line);
-        }
-        if ok {
-            Ok(())
-        } else {
-            Err(seen.join("; "))
-        }
-    });
-}
-
-// ---------------------------------------------------------------------------
-// Data: every type, several databases, and a dump to compare
-// ---------------------------------------------------------------------------
-
-/// Runs `args`, asserting the reply is not an error.
-fn ok(c: &mut Client, args: &[&str]) -> Vec<u8> {
-    let r = c.cmd(args);
-    assert!(!r.starts_with(b"-"), "{args:?}: {}", text(&r));
-    r
-}
-
-fn run(c: &mut Client, cmds: &[Vec<String>]) {
-    for args in cmds {
-        let a: Vec<&str> = args.iter().map(String::as_str).collect();
-        ok(c, &a);
-    }
-}
-
-fn cmds(list: &[&[&str]]) -> Vec<Vec<String>> {
-    list.iter().map(|a| s(a)).collect()
-}
-
-fn many(head: &[&str], items: impl IntoIterator<Item = String>) -> Vec<String> {
-    head.iter().map(|x| x.to_string()).chain(items).collect()
-}
-
-/// Every type and encoding of Redis 7.0, in several databases, written with the commands
-/// whose propagation Redis rewrites (relative expiries, INCRBYFLOAT, SPOP, BLPOP ...) as well
-/// as plain ones, and a transaction.
-fn fill(node: &Node) {
-    let mut c = node.c();
-    let raw = "r".repeat(60);
-    let long_value = "v".repeat(100);
-    let half = "a".repeat(30);
-    run(
-        &mut c,
-        &cmds(&[
-            &["SET", "str:int", "12345"],
-            &["SET", "str:neg", "-42"],
-            &["SET", "str:embstr", "hello world"],
-            &["SET", "str:raw", &raw],
-            &["SET", "str:bin", "a\r\nb\x00c"],
-            &["APPEND", "str:append", &half],
-            &["APPEND", "str:append", &half],
-            &["INCR", "ctr"],
-            &["INCRBY", "ctr", "41"],
-            &["DECR", "ctr"],
-            &["INCRBYFLOAT", "flt", "1.5"],
-            &["INCRBYFLOAT", "flt", "0.25"],
-            &["SETRANGE", "str:range", "50", "xyz"],
-            &["MSET", "m1", "1", "m2", "two"],
-            &["SETNX", "m1", "ignored"],
-            &["GETSET", "m2", "three"],
-            &["GETDEL", "m1"],
-            &["RPUSH", "l:small", "a", "b", "c", "d"],
-            &["LPUSH", "l:small", "z"],
-            &["LPOP", "l:small"],
-            &["RPOP", "l:small"],
-            &["LSET", "l:small", "0", "A"],
-            &["LINSERT", "l:small", "AFTER", "b", "b2"],
-            &["RPUSH", "l:long", &long_value, "x"],
-            &["LMOVE", "l:small", "l:moved", "LEFT", "RIGHT"],
-            &["BLPOP", "l:small", "1"],
-            &["RPUSH", "l:trim", "1", "2", "3", "4", "5", "2"],
-            &["LTRIM", "l:trim", "1", "-1"],
-            &["LREM", "l:trim", "0", "2"],
-            &["HSET", "h:small", "f1", "v1", "f2", "v2", "n", "10"],
-            &["HINCRBY", "h:small", "n", "5"],
-            &["HINCRBYFLOAT", "h:small", "fl", "2.5"],
-            &["HDEL", "h:small", "f2"],
-            &["HSETNX", "h:small", "f3", "v3"],
-            &["HSET", "h:longval", "f", &long_value],
-            &["SADD", "s:int", "3", "1", "2", "-7"],
-            &["SADD", "s:str", "a", "b", "c"],
-            &["SADD", "s:pop", "p1", "p2", "p3", "p4", "p5", "p6"],
-            &["SPOP", "s:pop"],
-            &["SPOP", "s:pop", "2"],
-            &["SMOVE", "s:str", "s:int", "a"],
-            &["SREM", "s:int", "3"],
-            &["ZADD", "z:small", "1.5", "a", "2", "b", "-3", "c"],
-            &["ZINCRBY", "z:small", "10", "a"],
-            &["ZADD", "z:small", "inf", "top", "-inf", "bottom"],
-            &["ZPOPMIN", "z:small"],
-            &["ZREM", "z:small", "c"],
-            &["ZADD", "z:long", "1", &long_value],
-            &["SET", "t:pxat", "x", "PXAT", "4102444800000"],
-            &["SET", "t:ex", "x", "EX", "100000"],
-            &["SET", "t:px", "x", "PX", "100000000"],
-            &["SETEX", "t:setex", "50000", "x"],
-            &["PSETEX", "t:psetex", "50000000", "x"],
-            &["SET", "t:getex", "x"],
-            &["GETEX", "t:getex", "EX", "70000"],
-            &["SET", "t:keepttl", "x", "EX", "80000"],
-            &["SET", "t:keepttl", "y", "KEEPTTL"],
-            &["SET", "t:persist", "x", "EX", "1000"],
-            &["PERSIST", "t:persist"],
-            &["EXPIRE", "h:small", "20000"],
-            &["PEXPIRE", "l:small", "30000000"],
-            &["EXPIREAT", "z:small", "4102444800"],
-            &["PEXPIREAT", "s:int", "4102444800123"],
-            &["SET", "t:gone", "x"],
-            &["EXPIRE", "t:gone", "-1"],
-            &["SET", "old", "renamed"],
-            &["RENAME", "old", "new"],
-            &["SET", "del1", "x"],
-            &["SET", "del2", "x"],
-            &["DEL", "del1"],
-            &["UNLINK", "del2"],
-            &["MULTI"],
-            &["SET", "tx:a", "1"],
-            &["INCR", "tx:b"],
-            &["LPUSH", "tx:l", "q"],
-            &["EXEC"],
-            &["MOVE", "new", "1"],
-        ]),
-    );
-    run(
-        &mut c,
-        &[
-            many(&["RPUSH", "l:big"], (0..300).map(|i| format!("e{i}"))),
-            many(
-                &["HSET", "h:big"],
-                (0..200).flat_map(|i| [format!("f{i}"), format!("v{i}")]),
-            ),
-            many(&["SADD", "s:big"], (0..600).map(|i| i.to_string())),
-            many(
-                &["ZADD", "z:big"],
-                (0..200).flat_map(|i| [format!("{}", i as f64 / 4.0), format!("m{i}")]),
-            ),
-        ],
-    );
-    run(
-        &mut c,
-        &cmds(&[
-            &["SELECT", "1"],
-            &["SET", "db1:s", "one"],
-            &["HSET", "db1:h", "a", "1"],
-            &["SET", "db1:t", "x", "EX", "90000"],
-            &["SELECT", "2"],
-            &["SET", "db2:flushed", "x"],
-            &["FLUSHDB"],
-            &["SET", "db2:after", "y"],
-            &["SELECT", "3"],
-            &["SADD", "db3:s", "1", "2"],
-            &["ZADD", "db3:z", "1", "a"],
-            &["SELECT", "9"],
-            &["RPUSH", "db9:l", "x", "y"],
-            &["SELECT", "0"],
-        ]),
-    );
-}
-
-/// Further writes: changes to existing keys, new keys, other databases.
-fn fill_more(node: &Node, tag: &str) {
-    let mut c = node.c();
-    run(
-        &mut c,
-        &cmds(&[
-            &["SADD", "s:int", "4"],
-            &["HSET", "h:small", "f9", tag],
-            &["DEL", "str:neg"],
-            &["RPUSH", "l:big", tag],
-            &["INCR", "ctr"],
-            &["INCRBYFLOAT", "flt", "3"],
-            &["ZADD", "z:big", "1000", "m0"],
-            &["SET", &format!("post:{tag}"), "x", "EX", "5000"],
-            &["SPOP", "s:big", "3"],
-            &["SELECT", "1"],
-            &["SET", &format!("db1:post:{tag}"), tag],
-            &["EXPIRE", "db1:s", "4000"],
-            &["SELECT", "3"],
-            &["SADD", "db3:s", tag],
-            &["SELECT", "0"],
-        ]),
-    );
-}
-
-/// Every key of every filled database: type, encoding, expiry and value (unordered
-/// collections sorted).
-fn dump(node: &Node) -> Vec<String> {
-    let mut c = node.c();
-    let mut out = Vec::new();
-    for db in DBS {
-        ok(&mut c, &["SELECT", db]);
-        out.push(format!("db{db} size {}", text(&c.cmd(&["DBSIZE"]))));
-        let keys = Frame::parse(&c.cmd(&["KEYS", "*"])).unwrap();
-        let mut keys: Vec<Vec<u8>> = keys
-            .items()
-            .unwrap_or_else(|| panic!("KEYS * on {}: {keys:?}", node.name()))
-            .iter()
-            .map(|k| k.as_bytes().unwrap().to_vec())
-            .collect();
-        keys.sort();
-        for k in keys {
-            let kb = k.as_slice();
-            let typ = c.cmd_bytes(&[b"TYPE", kb]);
-            let enc = c.cmd_bytes(&[b"OBJECT", b"ENCODING", kb]);
-            let pexp = c.cmd_bytes(&[b"PEXPIRETIME", kb]);
-            let value = match typ.as_slice() {
-                b"+string\r\n" => c.cmd_bytes(&[b"GET", kb]),
-                b"+list\r\n" => c.cmd_bytes(&[b"LRANGE", kb, b"0", b"-1"]),
-                b"+hash\r\n" => Frame::parse(&c.cmd_bytes(&[b"HGETALL", kb]))
-                    .unwrap()
-                    .sorted_pairs()
-                    .encode(),
-                b"+set\r\n" => Frame::parse(&c.cmd_bytes(&[b"SMEMBERS", kb]))
-                    .unwrap()
-                    .sorted()
-                    .encode(),
-                b"+zset\r\n" => c.cmd_bytes(&[b"ZRANGE", kb, b"0", b"-1", b"WITHSCORES"]),
-                _ => b"?".to_vec(),
-            };
-            out.push(format!(
-                "db{db} {} {} {} pexpiretime={} {}",
-                text(kb),
-                text(&typ),
-                text(&enc),
-                text(&pexp),
-                text(&value)
-            ));
-        }
-    }
-    ok(&mut c, &["SELECT", "0"]);
-    out
-}
-
-fn diff(a: &[String], b: &[String]) -> String {
-    let mut out = String::new();
-    for l in a.iter().filter(|l| !b.contains(l)) {
-        out.push_str(&format!("- {l}\n"));
-    }
-    for l in b.iter().filter(|l| !a.contains(l)) {
-        out.push_str(&format!("+ {l}\n"));
-    }
-    out
-}
-
-/// The replica's contents equal the master's (polled: a replica may still be applying).
-fn assert_same_data(master: &Node, replica: &Node, what: &str) {
-    let expected = dump(master);
-    assert!(
-        expected.len() > 5,
-        "{what}: the master holds nothing: {expected:?}"
-    );
-    let mut got = Vec::new();
-    let deadline = Instant::now() + SYNC_TIMEOUT;
-    while Instant::now() < deadline {
-        got = dump(replica);
-        if got == expected {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    panic!(
-        "{what}: {} differs from master {} (- master, + replica)\n{}",
-        replica.name(),
-        master.name(),
-        diff(&expected, &got)
-    );
-}
 
 /// Pipelined `SET <prefix><i> <value>` for `n` keys, replies checked.
 fn bulk_writes(node: &Node, prefix: &str, n: usize, value_len: usize) {
@@ -671,29 +109,6 @@ fn bulk_writes(node: &Node, prefix: &str, n: usize, value_len: usize) {
     }
 }
 
-/// Resumes a SIGSTOPped process when dropped (also on a failed assertion).
-struct Stopped(u32);
-
-impl Stopped {
-    fn new(node: &Node) -> Stopped {
-        let pid = node.pid();
-        // SAFETY: kill(2) on the pid of our own running child.
-        unsafe {
-            libc::kill(pid as libc::pid_t, libc::SIGSTOP);
-        }
-        Stopped(pid)
-    }
-}
-
-impl Drop for Stopped {
-    fn drop(&mut self) {
-        // SAFETY: as above; the child is still ours (the harness reaps it only on drop).
-        unsafe {
-            libc::kill(self.0 as libc::pid_t, libc::SIGCONT);
-        }
-    }
-}
-
 // ---------------------------------------------------------------------------
 // Scenarios
 // ---------------------------------------------------------------------------
@@ -701,15 +116,15 @@ impl Drop for Stopped {
 /// Two replicas with a password on every node (`requirepass`/`masterauth redis`, as in the
 /// seed's configs): every type written after the sync reaches both; then more writes.
 fn scenario_propagation(mk: Kind, rk: Kind) {
-    let t = Topo::start(mk, rk, 2, true, &[], &[]);
+    let t = Topo::start(AUTH, mk, rk, 2, &[], &[]);
     let mut c = t.master.c();
     ok(&mut c, &["SET", "first", "1"]);
-    fill(&t.master);
+    dataset::fill(&mut t.master.c());
     t.wait_converged();
     for r in &t.replicas {
         assert_same_data(&t.master, r, "after fill");
     }
-    fill_more(&t.master, "more");
+    dataset::fill_more(&mut t.master.c(), "more");
     t.wait_converged();
     for r in &t.replicas {
         assert_same_data(&t.master, r, "after fill_more");
@@ -723,7 +138,7 @@ fn scenario_propagation(mk: Kind, rk: Kind) {
 /// current master, bad ports, INFO replication fields and ROLE in each state, and once the
 /// master is gone: link down fields and MASTERDOWN with replica-serve-stale-data no.
 fn scenario_replies(mk: Kind, rk: Kind) {
-    let mut t = Topo::start(mk, rk, 2, false, &[], &[]);
+    let mut t = Topo::start(PLAIN, mk, rk, 2, &[], &[]);
     let m = &t.master;
     let mport = m.port.to_string();
     ok(&mut m.c(), &["SET", "k", "v"]);
@@ -916,7 +331,7 @@ fn scenario_replies(mk: Kind, rk: Kind) {
 
 /// Offsets converge and WAIT counts both replicas.
 fn scenario_offsets(mk: Kind, rk: Kind) {
-    let t = Topo::start(mk, rk, 2, false, &[], &[]);
+    let t = Topo::start(PLAIN, mk, rk, 2, &[], &[]);
     bulk_writes(&t.master, "k:", 500, 20);
     assert_eq!(t.master.cmd(&["WAIT", "2", "1000"]), ":2\\r\\n");
     t.wait_converged();
@@ -940,8 +355,8 @@ fn scenario_offsets(mk: Kind, rk: Kind) {
 /// of every replica after `CLIENT KILL TYPE replica`.
 fn scenario_sync_and_resync(mk: Kind, rk: Kind, n: usize, diskless: bool) {
     let diskless = if diskless { "yes" } else { "no" };
-    let mut t = Topo::master(mk, false, &["--repl-diskless-sync", diskless]);
-    fill(&t.master);
+    let mut t = Topo::master(PLAIN, mk, &["--repl-diskless-sync", diskless]);
+    dataset::fill(&mut t.master.c());
     for _ in 0..n {
         t.add_replica(rk, &[]);
     }
@@ -952,7 +367,7 @@ fn scenario_sync_and_resync(mk: Kind, rk: Kind, n: usize, diskless: bool) {
     let st = t.master.stats();
     assert_eq!((st.full, st.partial_ok), (n as u64, 0), "{st:?}");
 
-    fill_more(&t.master, "streamed");
+    dataset::fill_more(&mut t.master.c(), "streamed");
     t.wait_converged();
     for r in &t.replicas {
         assert_same_data(&t.master, r, "after streamed writes");
@@ -971,7 +386,7 @@ fn scenario_sync_and_resync(mk: Kind, rk: Kind, n: usize, diskless: bool) {
         }
     });
     t.wait_synced();
-    fill_more(&t.master, "after-kill");
+    dataset::fill_more(&mut t.master.c(), "after-kill");
     t.wait_converged();
     for r in &t.replicas {
         assert_same_data(&t.master, r, "after the partial resync");
@@ -990,8 +405,8 @@ fn scenario_sync_and_resync(mk: Kind, rk: Kind, n: usize, diskless: bool) {
 /// A replica stopped with SIGTERM (save points set, so it saves its RDB with the
 /// replication id and offset) and restarted in place resumes with a partial resync.
 fn scenario_restart_partial(mk: Kind, rk: Kind, how: Restart) {
-    let mut t = Topo::start(mk, rk, 1, false, &[], &["--save", "3600 1"]);
-    fill(&t.master);
+    let mut t = Topo::start(PLAIN, mk, rk, 1, &[], &["--save", "3600 1"]);
+    dataset::fill(&mut t.master.c());
     t.wait_converged();
     let before = t.master.stats();
     match how {
@@ -1007,7 +422,7 @@ fn scenario_restart_partial(mk: Kind, rk: Kind, how: Restart) {
         Restart::KillAfterSave => {
             // The RDB holds the offset of the SAVE; what follows comes from the backlog.
             assert_eq!(t.replicas[0].cmd(&["SAVE"]), "+OK\\r\\n");
-            fill_more(&t.master, "after-save");
+            dataset::fill_more(&mut t.master.c(), "after-save");
             t.wait_converged();
             let r = &mut t.replicas[0];
             r.server_mut().signal(libc::SIGKILL);
@@ -1019,7 +434,7 @@ fn scenario_restart_partial(mk: Kind, rk: Kind, how: Restart) {
         t.replicas[0].data.path().join("dump.rdb").exists(),
         "the replica saved no dump.rdb ({how:?})"
     );
-    fill_more(&t.master, "while-down");
+    dataset::fill_more(&mut t.master.c(), "while-down");
     t.replicas[0].launch();
     t.wait_synced();
     t.wait_converged();
@@ -1049,7 +464,7 @@ enum Restart {
 /// A replica shut down (SHUTDOWN SAVE) while the master writes far more than its 16kb
 /// backlog asks for a partial resync on restart, is refused and does a full sync.
 fn scenario_out_of_backlog(mk: Kind, rk: Kind) {
-    let mut t = Topo::start(mk, rk, 1, false, &["--repl-backlog-size", "16kb"], &[]);
+    let mut t = Topo::start(PLAIN, mk, rk, 1, &["--repl-backlog-size", "16kb"], &[]);
     bulk_writes(&t.master, "a:", 100, 10);
     t.wait_converged();
     assert_eq!(t.master.repl("repl_backlog_size"), "16384");
@@ -1091,12 +506,12 @@ fn scenario_out_of_backlog(mk: Kind, rk: Kind) {
 /// PSYNC2 (with passwords): the master dies, replica A is promoted with REPLICAOF NO ONE
 /// (old id kept as master_replid2), replica B is pointed at A and continues partially.
 fn scenario_promotion(mk: Kind, rk: Kind) {
-    let mut t = Topo::start(mk, rk, 2, true, &[], &[]);
-    fill(&t.master);
+    let mut t = Topo::start(AUTH, mk, rk, 2, &[], &[]);
+    dataset::fill(&mut t.master.c());
     t.wait_converged();
     let old_id = t.master.repl("master_replid");
     let old_off: u64 = t.master.repl("master_repl_offset").parse().unwrap();
-    let expected = dump(&t.master);
+    let expected = t.master.dump();
     t.master.stop();
 
     let (a, b) = (&t.replicas[0], &t.replicas[1]);
@@ -1140,11 +555,11 @@ fn scenario_promotion(mk: Kind, rk: Kind) {
     assert_eq!(field(&bi, "master_replid2"), Some(old_id.clone()), "{bi}");
     assert_eq!(b.cmd(&["GET", "promoted"]), "$3\\r\\nyes\\r\\n");
     assert_eq!(b.cmd(&["SET", "x", "1"]), READONLY);
-    fill_more(a, "new-master");
+    dataset::fill_more(&mut a.c(), "new-master");
     converge(a, &[b]);
     assert_same_data(a, b, "after the promotion");
     assert_ne!(
-        dump(a),
+        a.dump(),
         expected,
         "writes on the new master changed the data"
     );
@@ -1153,7 +568,7 @@ fn scenario_promotion(mk: Kind, rk: Kind) {
 /// A key with PX on the master disappears from the replica (the master's expiry arrives
 /// as a DEL); absolute expiry times are identical on both.
 fn scenario_expiry(mk: Kind, rk: Kind) {
-    let t = Topo::start(mk, rk, 1, false, &[], &[]);
+    let t = Topo::start(PLAIN, mk, rk, 1, &[], &[]);
     let mut c = t.master.c();
     let written = Instant::now();
     ok(&mut c, &["SET", "keep", "1"]);
@@ -1197,10 +612,10 @@ fn scenario_expiry(mk: Kind, rk: Kind) {
 /// stopped (SIGSTOP), accepted again once it runs (SIGCONT).
 fn scenario_min_replicas(mk: Kind, rk: Kind) {
     let t = Topo::start(
+        PLAIN,
         mk,
         rk,
         1,
-        false,
         &[
             "--min-replicas-to-write",
             "1",
@@ -1256,7 +671,7 @@ fn scenario_min_replicas(mk: Kind, rk: Kind) {
 
 /// FAILOVER's argument errors.
 fn scenario_failover_errors(mk: Kind, rk: Kind) {
-    let t = Topo::start(mk, rk, 1, false, &[], &[]);
+    let t = Topo::start(PLAIN, mk, rk, 1, &[], &[]);
     let mut c = t.master.c();
     assert_eq!(
         c.cmd_str(&["FAILOVER", "ABORT"]),

@@ -22,13 +22,17 @@
 
 mod common;
 
-use common::{Client, Frame, Kind, Server, TempDir};
+use common::dataset::{ok, s};
+use common::escape as text;
+use common::topology::{
+    assert_no_panic, assert_same_data, converge, field, role, wait_for, wait_link_up, wait_online,
+    Node, Setup, Stats, Stopped, Topo, MASTER_HOST, REPLICA_HOSTS,
+};
+use common::{Client, Frame, Kind};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-const MASTER_HOST: &str = "127.0.0.5";
-const REPLICA_HOSTS: [&str; 2] = ["127.0.0.6", "127.0.0.7"];
 /// A replica's link up after it was started or pointed somewhere.
 const LINK_TIMEOUT: Duration = Duration::from_secs(15);
 /// Offsets equal, contents equal, counters moved.
@@ -37,416 +41,21 @@ const SYNC_TIMEOUT: Duration = Duration::from_secs(15);
 /// Databases the writers touch (and the dump reads).
 const DBS: [&str; 2] = ["0", "3"];
 
-fn text(r: &[u8]) -> String {
-    common::escape(r)
-}
-
-fn s(v: &[&str]) -> Vec<String> {
-    v.iter().map(|x| x.to_string()).collect()
-}
-
-// ---------------------------------------------------------------------------
-// Nodes and topologies (after tests/replication.rs)
-// ---------------------------------------------------------------------------
-
-/// One server with a fixed address and data dir, so that it can be restarted in place.
-struct Node {
-    kind: Kind,
-    host: String,
-    port: u16,
-    data: TempDir,
-    args: Vec<String>,
-    server: Option<Server>,
-}
-
-/// Default options unless `extra` gives them.
-fn with_defaults(host: &str, extra: &[String]) -> Vec<String> {
-    let mut args = extra.to_vec();
-    let has = |name: &str| extra.iter().any(|a| a.eq_ignore_ascii_case(name));
-    for (name, value) in [
-        ("--save", ""),
-        ("--repl-diskless-sync-delay", "0"),
-        ("--appendonly", "no"),
-        ("--bind-source-addr", host),
-        // Redis 7.0 admits only 127.0.0.1 and ::1 as local under protected mode, and the
-        // nodes talk from 127.0.0.5-7.
-        ("--protected-mode", "no"),
-    ] {
-        if !has(name) {
-            args.push(name.into());
-            args.push(value.into());
-        }
-    }
-    args
-}
-
-impl Node {
-    fn start(kind: Kind, host: &str, extra: &[String]) -> Node {
-        let port = common::free_port(host);
-        let mut n = Node {
-            kind,
-            host: host.to_string(),
-            port,
-            data: TempDir::new("replf"),
-            args: with_defaults(host, extra),
-            server: None,
-        };
-        n.launch();
-        n
-    }
-
-    fn launch(&mut self) {
-        assert!(self.server.is_none(), "{} already running", self.name());
-        let mut args = s(&["--bind", &self.host, "--port", &self.port.to_string()]);
-        args.push("--dir".into());
-        args.push(self.data.path().display().to_string());
-        args.extend(self.args.iter().cloned());
-        self.server = Some(Server::builder(self.kind).args(&args).start());
-    }
-
-    /// SIGKILL, bounded wait for the exit; the dead server is returned (its output is kept
-    /// for messages) and the node can be launched again in place.
-    fn kill(&mut self) -> Server {
-        let mut srv = self.server.take().expect("server running");
-        srv.signal(libc::SIGKILL);
-        assert!(
-            srv.wait_exit(Duration::from_secs(10)).is_some(),
-            "{} survived SIGKILL",
-            self.name()
-        );
-        srv
-    }
-
-    fn server(&self) -> &Server {
-        self.server.as_ref().expect("server running")
-    }
-
-    fn server_mut(&mut self) -> &mut Server {
-        self.server.as_mut().expect("server running")
-    }
-
-    fn name(&self) -> String {
-        format!("{} {}:{}", self.kind.name(), self.host, self.port)
-    }
-
-    fn c(&self) -> Client {
-        self.server().client()
-    }
-
-    fn cmd(&self, args: &[&str]) -> String {
-        text(&self.c().cmd(args))
-    }
-
-    fn info(&self, section: &str) -> String {
-        info(&mut self.c(), section)
-    }
-
-    fn repl(&self, name: &str) -> String {
-        field(&self.info("replication"), name)
-            .unwrap_or_else(|| panic!("no {name} in INFO replication of {}", self.name()))
-    }
-
-    fn stats(&self) -> Stats {
-        let i = self.info("stats");
-        let n = |f: &str| -> u64 {
-            field(&i, f)
-                .and_then(|v| v.parse().ok())
-                .unwrap_or_else(|| panic!("no {f} in INFO stats of {}:\n{i}", self.name()))
-        };
-        Stats {
-            full: n("sync_full"),
-            partial_ok: n("sync_partial_ok"),
-            partial_err: n("sync_partial_err"),
-        }
-    }
-
-    fn pid(&self) -> u32 {
-        self.server().pid()
-    }
-
-    /// The process still runs and nothing it printed says it panicked.
-    fn assert_healthy(&mut self, what: &str) {
-        let name = self.name();
-        let srv = self.server_mut();
-        assert!(
-            srv.try_wait().is_none(),
-            "{what}: {name} exited\n{}",
-            srv.diagnostics()
-        );
-        assert_no_panic(srv, what);
-    }
-}
-
-fn assert_no_panic(srv: &Server, what: &str) {
-    let out = srv.output();
-    assert!(
-        !out.contains("panicked"),
-        "{what}: {} panicked:\n{}",
-        srv.kind.name(),
-        out.lines()
-            .filter(|l| l.contains("panicked"))
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Stats {
-    full: u64,
-    partial_ok: u64,
-    partial_err: u64,
-}
-
-fn info(c: &mut Client, section: &str) -> String {
-    let r = c.cmd(&["INFO", section]);
-    let f = Frame::parse(&r).unwrap_or_else(|e| panic!("INFO {section}: {e}: {}", text(&r)));
-    match f.as_bytes() {
-        Some(b) if r.starts_with(b"$") || r.starts_with(b"=") => {
-            String::from_utf8_lossy(b).into_owned()
-        }
-        _ => panic!("INFO {section} from {}: {}", c.addr, text(&r)),
-    }
-}
-
-fn field(info: &str, name: &str) -> Option<String> {
-    info.lines()
-        .find_map(|l| l.strip_prefix(&format!("{name}:")))
-        .map(|v| v.trim().to_string())
-}
-
-/// Polls `check` until it returns `Ok`, at most `timeout`; panics with the last `Err`.
-fn wait_for(what: &str, timeout: Duration, mut check: impl FnMut() -> Result<(), String>) {
-    let deadline = Instant::now() + timeout;
-    loop {
-        let last = match check() {
-            Ok(()) => return,
-            Err(e) => e,
-        };
-        if Instant::now() >= deadline {
-            panic!("{what}: not reached within {timeout:?}: {last}");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-/// Waits until `replica` reports its link to `master` up (`master_link_status:up`, the
-/// right master, no sync in progress).
-fn wait_link_up(replica: &Node, master: &Node) {
-    wait_for(
-        &format!("{} link up to {}", replica.name(), master.name()),
-        LINK_TIMEOUT,
-        || {
-            let i = replica.info("replication");
-            let ok = field(&i, "role").as_deref() == Some("slave")
-                && field(&i, "master_host").as_deref() == Some(master.host.as_str())
-                && field(&i, "master_port") == Some(master.port.to_string())
-                && field(&i, "master_link_status").as_deref() == Some("up")
-                && field(&i, "master_sync_in_progress").as_deref() == Some("0");
-            if ok {
-                Ok(())
-            } else {
-                Err(i)
-            }
-        },
-    );
-}
-
-/// Waits until `master` lists `n` replicas, all `state=online`.
-fn wait_online(master: &Node, n: usize) {
-    wait_for(
-        &format!("{} with {n} online replicas", master.name()),
-        LINK_TIMEOUT,
-        || {
-            let i = master.info("replication");
-            let online = (0..n)
-                .filter(|k| {
-                    field(&i, &format!("slave{k}")).is_some_and(|v| v.contains(",state=online,"))
-                })
-                .count();
-            if field(&i, "connected_slaves") == Some(n.to_string()) && online == n {
-                Ok(())
-            } else {
-                Err(i)
-            }
-        },
-    );
-}
-
-/// `WAIT n` returns n, then the master's offset equals every replica's
-/// `slave_repl_offset` (and the master's view of each replica's offset).
-fn converge(master: &Node, replicas: &[&Node]) {
-    let n = replicas.len();
-    let w = master.cmd(&["WAIT", &n.to_string(), "5000"]);
-    assert_eq!(
-        w,
-        format!(":{n}\\r\\n"),
-        "WAIT {n} 5000 on {}",
-        master.name()
-    );
-    wait_for("offsets converged", SYNC_TIMEOUT, || {
-        let mi = master.info("replication");
-        let moff = field(&mi, "master_repl_offset").unwrap_or_default();
-        let mut seen = vec![format!("master {moff}")];
-        let mut ok = true;
-        for r in replicas {
-            let off = r.repl("slave_repl_offset");
-            ok &= off == moff;
-            seen.push(format!("{} {off}", r.name()));
-        }
-        for k in 0..n {
-            let line = field(&mi, &format!("slave{k}")).unwrap_or_default();
-            ok &= line.contains(&format!(",offset={moff},"));
-            seen.push(line);
-        }
-        if ok {
-            Ok(())
-        } else {
-            Err(seen.join("; "))
-        }
-    });
-}
-
-struct Topo {
-    master: Node,
-    replicas: Vec<Node>,
-}
-
-impl Topo {
-    fn master(kind: Kind, extra: &[&str]) -> Topo {
-        Topo {
-            master: Node::start(kind, MASTER_HOST, &s(extra)),
-            replicas: Vec::new(),
-        }
-    }
-
-    /// Starts a replica of the master (`--replicaof`) on the next loopback address.
-    fn add_replica(&mut self, kind: Kind, extra: &[&str]) -> usize {
-        let i = self.replicas.len();
-        let mut args = s(&[
-            "--replicaof",
-            &self.master.host,
-            &self.master.port.to_string(),
-        ]);
-        args.extend(s(extra));
-        self.replicas
-            .push(Node::start(kind, REPLICA_HOSTS[i % 2], &args));
-        i
-    }
-
-    /// A master with `n` replicas, all synced.
-    fn start(mk: Kind, rk: Kind, n: usize, master_extra: &[&str], rep_extra: &[&str]) -> Topo {
-        let mut t = Topo::master(mk, master_extra);
-        for _ in 0..n {
-            t.add_replica(rk, rep_extra);
-        }
-        t.wait_synced();
-        t
-    }
-
-    fn wait_synced(&self) {
-        for r in &self.replicas {
-            wait_link_up(r, &self.master);
-        }
-        wait_online(&self.master, self.replicas.len());
-    }
-
-    fn wait_converged(&self) {
-        converge(&self.master, &self.replicas.iter().collect::<Vec<_>>());
-    }
-}
+/// Nodes without a password, each `--bind-source-addr` its own address; contents compared
+/// over `DBS`, without encodings.
+const FAULTS: Setup = Setup {
+    dir_prefix: "replf",
+    auth: false,
+    source_addr: true,
+    link_timeout: LINK_TIMEOUT,
+    sync_timeout: SYNC_TIMEOUT,
+    dbs: &DBS,
+    encoding: false,
+};
 
 // ---------------------------------------------------------------------------
-// Data
+// Data (the nodes, their waits and the contents dump are in common::topology)
 // ---------------------------------------------------------------------------
-
-/// Runs `args`, asserting the reply is not an error.
-fn ok(c: &mut Client, args: &[&str]) -> Vec<u8> {
-    let r = c.cmd(args);
-    assert!(!r.starts_with(b"-"), "{args:?}: {}", text(&r));
-    r
-}
-
-/// Every key of the databases in `DBS`: type, expiry and value (unordered collections
-/// sorted).
-fn dump(node: &Node) -> Vec<String> {
-    let mut c = node.c();
-    let mut out = Vec::new();
-    for db in DBS {
-        ok(&mut c, &["SELECT", db]);
-        out.push(format!("db{db} size {}", text(&c.cmd(&["DBSIZE"]))));
-        let keys = Frame::parse(&c.cmd(&["KEYS", "*"])).unwrap();
-        let mut keys: Vec<Vec<u8>> = keys
-            .items()
-            .unwrap_or_else(|| panic!("KEYS * on {}: {keys:?}", node.name()))
-            .iter()
-            .map(|k| k.as_bytes().unwrap().to_vec())
-            .collect();
-        keys.sort();
-        for k in keys {
-            let kb = k.as_slice();
-            let typ = c.cmd_bytes(&[b"TYPE", kb]);
-            let pexp = c.cmd_bytes(&[b"PEXPIRETIME", kb]);
-            let value = match typ.as_slice() {
-                b"+string\r\n" => c.cmd_bytes(&[b"GET", kb]),
-                b"+list\r\n" => c.cmd_bytes(&[b"LRANGE", kb, b"0", b"-1"]),
-                b"+hash\r\n" => Frame::parse(&c.cmd_bytes(&[b"HGETALL", kb]))
-                    .unwrap()
-                    .sorted_pairs()
-                    .encode(),
-                b"+set\r\n" => Frame::parse(&c.cmd_bytes(&[b"SMEMBERS", kb]))
-                    .unwrap()
-                    .sorted()
-                    .encode(),
-                b"+zset\r\n" => c.cmd_bytes(&[b"ZRANGE", kb, b"0", b"-1", b"WITHSCORES"]),
-                _ => b"?".to_vec(),
-            };
-            out.push(format!(
-                "db{db} {} {} pexpiretime={} {}",
-                text(kb),
-                text(&typ),
-                text(&pexp),
-                text(&value)
-            ));
-        }
-    }
-    ok(&mut c, &["SELECT", "0"]);
-    out
-}
-
-fn diff(a: &[String], b: &[String]) -> String {
-    let mut out = String::new();
-    for l in a.iter().filter(|l| !b.contains(l)).take(20) {
-        out.push_str(&format!("- {l}\n"));
-    }
-    for l in b.iter().filter(|l| !a.contains(l)).take(20) {
-        out.push_str(&format!("+ {l}\n"));
-    }
-    out
-}
-
-/// The replica's contents equal the master's (polled: a replica may still be applying).
-fn assert_same_data(master: &Node, replica: &Node, what: &str) {
-    let expected = dump(master);
-    assert!(
-        expected.len() > 3,
-        "{what}: the master holds nothing: {expected:?}"
-    );
-    let mut got = Vec::new();
-    let deadline = Instant::now() + SYNC_TIMEOUT;
-    while Instant::now() < deadline {
-        got = dump(replica);
-        if got == expected {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    panic!(
-        "{what}: {} differs from master {} (- master, + replica)\n{}",
-        replica.name(),
-        master.name(),
-        diff(&expected, &got)
-    );
-}
 
 /// The `i`-th write of a mixed workload over a bounded keyspace (strings, counters, lists,
 /// hashes, sets, sorted sets, expiries, deletes, a transaction, another database).
@@ -520,53 +129,6 @@ fn write_ops(node: &Node, from: u64, n: u64) {
             let a: Vec<&str> = args.iter().map(String::as_str).collect();
             ok(&mut c, &a);
         }
-    }
-}
-
-/// Resumes a SIGSTOPped process when dropped (also on a failed assertion).
-struct Stopped(u32);
-
-impl Stopped {
-    fn new(node: &Node) -> Stopped {
-        let pid = node.pid();
-        // SAFETY: kill(2) on the pid of our own running child (not yet reaped).
-        unsafe {
-            libc::kill(pid as libc::pid_t, libc::SIGSTOP);
-        }
-        Stopped(pid)
-    }
-}
-
-impl Drop for Stopped {
-    fn drop(&mut self) {
-        // SAFETY: as above; the child is still ours (the harness reaps it only on drop).
-        unsafe {
-            libc::kill(self.0 as libc::pid_t, libc::SIGCONT);
-        }
-    }
-}
-
-/// ROLE as (role, master host, master port, state) for a replica, (role, "", 0, "") else.
-fn role(node: &Node) -> (String, String, i64, String) {
-    let r = Frame::parse(&node.c().cmd(&["ROLE"])).unwrap();
-    let items = r.items().unwrap_or_else(|| panic!("ROLE: {r:?}"));
-    let str_at = |i: usize| {
-        items
-            .get(i)
-            .and_then(Frame::as_bytes)
-            .map(|b| String::from_utf8_lossy(b).into_owned())
-            .unwrap_or_default()
-    };
-    let role = str_at(0);
-    if role == "slave" {
-        (
-            role,
-            str_at(1),
-            items.get(2).and_then(Frame::as_int).unwrap_or(-1),
-            str_at(3),
-        )
-    } else {
-        (role, String::new(), 0, String::new())
     }
 }
 
@@ -645,7 +207,7 @@ fn assert_big_data(replica: &Node, extra: usize, what: &str) {
 }
 
 fn scenario_master_killed_mid_sync(mk: Kind, rk: Kind) {
-    let mut master = Node::start(mk, MASTER_HOST, &[]);
+    let mut master = Node::start(FAULTS, mk, MASTER_HOST, &[]);
     big_fill(&master);
     let mut mc = master.c();
     ok(&mut mc, &["SET", "marker", "before-kill"]);
@@ -654,7 +216,7 @@ fn scenario_master_killed_mid_sync(mk: Kind, rk: Kind) {
     drop(mc);
 
     // The replica starts as a master with data of its own, then follows.
-    let mut replica = Node::start(rk, REPLICA_HOSTS[0], &[]);
+    let mut replica = Node::start(FAULTS, rk, REPLICA_HOSTS[0], &[]);
     ok(&mut replica.c(), &["SET", "replica-own", "old"]);
     assert_eq!(
         replica.cmd(&["REPLICAOF", &master.host, &master.port.to_string()]),
@@ -736,7 +298,7 @@ fn scenario_master_killed_mid_sync(mk: Kind, rk: Kind) {
 // ---------------------------------------------------------------------------
 
 fn scenario_kill_link_under_writes(mk: Kind, rk: Kind) {
-    let mut t = Topo::start(mk, rk, 1, &[], &[]);
+    let mut t = Topo::start(FAULTS, mk, rk, 1, &[], &[]);
     write_ops(&t.master, 0, 200);
     t.wait_converged();
     let before = t.master.stats();
@@ -793,7 +355,7 @@ fn scenario_kill_link_under_writes(mk: Kind, rk: Kind) {
 // ---------------------------------------------------------------------------
 
 fn scenario_replica_timeout(mk: Kind, rk: Kind) {
-    let mut t = Topo::start(mk, rk, 1, &["--repl-timeout", "2"], &[]);
+    let mut t = Topo::start(FAULTS, mk, rk, 1, &["--repl-timeout", "2"], &[]);
     write_ops(&t.master, 0, 100);
     t.wait_converged();
     let before = t.master.stats();
@@ -847,7 +409,7 @@ fn scenario_replica_timeout(mk: Kind, rk: Kind) {
 const WAIT_KEYS: usize = 150;
 
 fn scenario_wait_durability(mk: Kind, rk: Kind) {
-    let mut t = Topo::start(mk, rk, 1, &[], &[]);
+    let mut t = Topo::start(FAULTS, mk, rk, 1, &[], &[]);
     // Background load so that the acknowledged writes are interleaved with others.
     let stop = Arc::new(AtomicBool::new(false));
     let count = Arc::new(AtomicU64::new(0));
@@ -903,11 +465,11 @@ fn failover_state(node: &Node) -> String {
 }
 
 fn scenario_failover(mk: Kind, rk: Kind) {
-    let t = Topo::start(mk, rk, 2, &[], &[]);
+    let t = Topo::start(FAULTS, mk, rk, 2, &[], &[]);
     let (m, r1, r2) = (&t.master, &t.replicas[0], &t.replicas[1]);
     write_ops(m, 0, 300);
     t.wait_converged();
-    let expected = dump(m);
+    let expected = m.dump();
 
     // FAILOVER TO replica 1: the master hands over and follows it.
     let mut mc = m.c();
@@ -937,7 +499,7 @@ fn scenario_failover(mk: Kind, rk: Kind) {
         mc.cmd_str(&["SET", "x", "1"]),
         "-READONLY You can't write against a read only replica.\\r\\n"
     );
-    assert_eq!(dump(r1), expected, "the new master has every write");
+    assert_eq!(r1.dump(), expected, "the new master has every write");
 
     // Replica 2 (Redis 7.0): still a replica of the old master, which now replicates from
     // replica 1: a chain. Writes on the new master reach it through the old master.

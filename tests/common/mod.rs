@@ -12,6 +12,8 @@
 //!   ignore order or values (sorted, shape-only, integers masked).
 //! * [`split_args`]: redis-cli's argument splitting (`sdssplitargs`).
 //! * [`run_command`]: runs an external command with a deadline.
+//! * [`dataset`]: the "every type and encoding" data set and a per-key dump to compare.
+//! * [`topology`]: replication nodes and topologies, with bounded `INFO` waits.
 //!
 //! Environment:
 //! * `REDACTOR_DIFF_SELFTEST=1`: `Server::redactor` starts the reference
@@ -20,6 +22,9 @@
 //!   `redis-server` / `redis-cli` from PATH).
 
 #![allow(dead_code)]
+
+pub mod dataset;
+pub mod topology;
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
