@@ -593,3 +593,73 @@ fn config_set_appendonly_yes_takes_effect_at_once() {
         .len();
     assert_eq!(len, after);
 }
+
+/// With `aof-use-rdb-preamble no` the rewritten base is commands (`.base.aof`), as Redis writes
+/// it: SELECT per database, then the commands that rebuild each key; both servers load it.
+#[test]
+fn rewrite_without_preamble_writes_a_command_base() {
+    let dir = TempDir::new("aof-nopreamble");
+    let mut s = aof_server(
+        Kind::Redactor,
+        dir.path(),
+        &["--aof-use-rdb-preamble", "no"],
+    );
+    fill(&s);
+    bgrewriteaof(&s);
+    let before = dump(&s);
+    shutdown_nosave(&mut s);
+    let m = manifest(dir.path());
+    let base = m.iter().find(|f| f.2 == "b").expect("a base");
+    assert_eq!(
+        base.0,
+        format!("appendonly.aof.{}.base.aof", base.1),
+        "{m:?}"
+    );
+    let data = std::fs::read(aof_dir(dir.path()).join(&base.0)).unwrap();
+    assert!(
+        data.starts_with(b"*2\r\n$6\r\nSELECT\r\n"),
+        "{}",
+        String::from_utf8_lossy(&data[..data.len().min(200)])
+    );
+    check_aof(dir.path());
+    let again = aof_server(Kind::Redactor, dir.path(), &[]);
+    assert_same(&before, &dump(&again), "command base, ours");
+    drop(again);
+    let copy = copy_aof(dir.path(), "aof-nopreamble-redis");
+    let redis = aof_server(Kind::Redis, copy.path(), &[]);
+    assert_same(&before, &dump(&redis), "command base, real redis-server");
+}
+
+/// A Redis 6 style AOF (one `appendonly.aof` in `dir`) is moved into the directory as the base
+/// and loaded, as Redis 7 upgrades it; real Redis 7 reads the result.
+#[test]
+fn an_old_style_aof_is_migrated_into_the_directory() {
+    let dir = TempDir::new("aof-legacy");
+    std::fs::write(
+        dir.path().join("appendonly.aof"),
+        b"*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$3\r\nold\r\n$5\r\nstyle\r\n",
+    )
+    .unwrap();
+    let s = aof_server(Kind::Redactor, dir.path(), &[]);
+    assert_eq!(s.client().cmd_str(&["GET", "old"]), "$5\\r\\nstyle\\r\\n");
+    assert!(
+        s.output()
+            .contains("Successfully migrated an old-style AOF file (appendonly.aof) into the AOF directory (appendonlydir)."),
+        "{}",
+        s.output()
+    );
+    drop(s);
+    assert!(!dir.path().join("appendonly.aof").exists());
+    let m = manifest(dir.path());
+    assert!(
+        m.iter().any(|f| f.0 == "appendonly.aof" && f.2 == "b"),
+        "{m:?}"
+    );
+    check_aof(dir.path());
+    let copy = copy_aof(dir.path(), "aof-legacy-redis");
+    let redis = aof_server(Kind::Redis, copy.path(), &[]);
+    assert_eq!(
+        redis.client().cmd_str(&["GET", "old"]),
+        "$5\\r\\nstyle\\r\\n"
+    );
+}

@@ -20,6 +20,7 @@ pub mod pubsub;
 pub mod rdb;
 pub mod repl;
 pub mod saver;
+pub mod sentinel;
 pub mod server;
 pub mod session;
 pub mod stats;

@@ -30,6 +30,9 @@ pub struct FinishFile {
     pub path: PathBuf,
     /// `rdbchecksum`: a CRC-64 trailer, or eight zero bytes.
     pub checksum: bool,
+    /// Whether the file is an RDB that ends with EOF and a checksum (an AOF base in command
+    /// form has no trailer).
+    pub trailer: bool,
 }
 
 /// Abandons the file being written and removes it.
@@ -167,15 +170,20 @@ impl Handler<FinishFile> for SnapshotWriter {
         };
         let crc = crc64(f.crc, &[0xff]);
         let trailer_crc = if msg.checksum { crc } else { 0 };
+        let trailer = msg.trailer;
         let result = (|| {
-            f.out.write_all(&[0xff])?;
-            f.out.write_all(&trailer_crc.to_le_bytes())?;
+            if trailer {
+                f.out.write_all(&[0xff])?;
+                f.out.write_all(&trailer_crc.to_le_bytes())?;
+            }
             f.out.flush()?;
             f.out.get_ref().sync_all()?;
             std::fs::rename(&f.tmp, &msg.path)
         })();
         match result {
-            Ok(()) => Ok(Written { bytes: f.bytes + 9 }),
+            Ok(()) => Ok(Written {
+                bytes: f.bytes + if trailer { 9 } else { 0 },
+            }),
             Err(e) => {
                 let _ = std::fs::remove_file(&f.tmp);
                 Err(SaveError::Write {
@@ -268,6 +276,7 @@ mod tests {
             .send(FinishFile {
                 path: path.clone(),
                 checksum: true,
+                trailer: true,
             })
             .await
             .unwrap()
@@ -290,6 +299,7 @@ mod tests {
             .send(FinishFile {
                 path: PathBuf::from("/nonexistent-redactor-dir/dump.rdb"),
                 checksum: true,
+                trailer: true,
             })
             .await
             .unwrap()

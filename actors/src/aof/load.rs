@@ -158,6 +158,7 @@ fn encoded_len(argv: &[Bytes]) -> usize {
 pub fn load(server: &ServerContext, table: &CommandTable) -> Result<Option<LoadedAof>, String> {
     let t = server.config.tunables();
     let dir = PathBuf::from(&t.dir).join(&t.appenddirname);
+    migrate_legacy(server, &t, &dir)?;
     let manifest = match Manifest::load(&dir, &t.appendfilename) {
         Ok(Some(m)) => m,
         Ok(None) => return Ok(None),
@@ -230,6 +231,43 @@ pub fn load(server: &ServerContext, table: &CommandTable) -> Result<Option<Loade
         manifest,
         keys,
     }))
+}
+
+/// An AOF from before Redis 7 (one `appendonly.aof` in `dir`): moved into the directory as
+/// its base, with a manifest naming it, as Redis 7's `aofUpgradePrepare` does.
+fn migrate_legacy(
+    server: &ServerContext,
+    t: &crate::config::Tunables,
+    dir: &Path,
+) -> Result<(), String> {
+    let legacy = PathBuf::from(&t.dir).join(&t.appendfilename);
+    let has_manifest = dir
+        .join(super::manifest::manifest_file_name(&t.appendfilename))
+        .exists();
+    if has_manifest || !legacy.is_file() {
+        return Ok(());
+    }
+    let fail = |e: std::io::Error| format!("Error migrating the old-style AOF file: {e}");
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    let m = Manifest {
+        base: Some(super::manifest::AofFile {
+            name: t.appendfilename.clone(),
+            seq: 1,
+            kind: AofKind::Base,
+        }),
+        curr_base_seq: 1,
+        ..Manifest::default()
+    };
+    // The manifest first: a crash in between leaves the old file in place, still loadable.
+    m.persist(dir, &t.appendfilename).map_err(fail)?;
+    std::fs::rename(&legacy, dir.join(&t.appendfilename)).map_err(fail)?;
+    slog::info!(
+        server.log,
+        "Successfully migrated an old-style AOF file ({}) into the AOF directory ({}).",
+        t.appendfilename,
+        t.appenddirname
+    );
+    Ok(())
 }
 
 /// A last file cut mid-command: loaded up to the cut and truncated there when allowed.

@@ -3,4 +3,5 @@
 
 pub mod load;
 pub mod manifest;
+pub mod rewrite;
 pub mod writer;

@@ -119,10 +119,9 @@ impl KeyspaceActor {
             return;
         };
         aof.mailbox.sent();
-        // The base is always RDB-encoded (what `aof-use-rdb-preamble yes` writes), and named so.
         let install = aof.install_base.send(InstallBase {
             tmp,
-            rdb_preamble: true,
+            rdb_preamble: self.snapshot_rdb,
         });
         ctx.spawn(install.into_actor(self).map(move |res, act, ctx| {
             let res = res.unwrap_or_else(|_| Err("the AOF writer stopped".into()));

@@ -60,7 +60,26 @@ pub struct DbSnap {
     detached: Option<IndexMap<Key, Entry>>,
     /// Encoded entries not yet handed to the writer.
     pub buf: Vec<u8>,
-    compression: bool,
+    format: SnapshotFormat,
+}
+
+/// How a snapshot encodes entries: an RDB (LZF-compressed strings or not), or the commands of an
+/// AOF base written without the RDB preamble.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SnapshotFormat {
+    Rdb { compression: bool },
+    Commands,
+}
+
+impl SnapshotFormat {
+    pub fn put_entry(self, buf: &mut Vec<u8>, key: &[u8], entry: &Entry) {
+        match self {
+            SnapshotFormat::Rdb { compression } => {
+                crate::rdb::write::put_entry(buf, key, entry, compression)
+            }
+            SnapshotFormat::Commands => crate::aof::rewrite::put_entry(buf, key, entry),
+        }
+    }
 }
 
 impl Db {
@@ -246,7 +265,7 @@ impl Db {
     }
 
     /// Starts this database's part of a snapshot: everything in it now is owed.
-    pub fn snapshot_begin(&mut self, origin: usize, compression: bool) {
+    pub fn snapshot_begin(&mut self, origin: usize, format: SnapshotFormat) {
         self.epoch = self.epoch.wrapping_add(1);
         self.snap = Some(Box::new(DbSnap {
             origin,
@@ -256,7 +275,7 @@ impl Db {
             expires: self.expires.len(),
             detached: None,
             buf: Vec::new(),
-            compression,
+            format,
         }));
     }
 
@@ -288,7 +307,7 @@ impl Db {
             .flat_map(|r| r.iter())
         {
             if e.epoch != s.epoch {
-                crate::rdb::write::put_entry(&mut s.buf, k, e, s.compression);
+                s.format.put_entry(&mut s.buf, k, e);
             }
         }
         s.cursor = end.max(from);
@@ -305,7 +324,7 @@ impl Db {
         }
         if let Some((k, e)) = self.keys.get_index_mut(i) {
             if e.epoch != s.epoch {
-                crate::rdb::write::put_entry(&mut s.buf, k, e, s.compression);
+                s.format.put_entry(&mut s.buf, k, e);
                 e.epoch = s.epoch;
             }
         }

@@ -70,7 +70,17 @@ impl KeyspaceActor {
             }),
             ..RdbOptions::default()
         };
-        self.snapshot = Some(Snapshot::begin(&mut self.state.dbs, &opts));
+        // An AOF base without the RDB preamble is the commands that rebuild each key.
+        let commands = job == Job::AofRewrite && !t.aof_use_rdb_preamble;
+        self.snapshot_rdb = !commands;
+        let format = if commands {
+            super::db::SnapshotFormat::Commands
+        } else {
+            super::db::SnapshotFormat::Rdb {
+                compression: t.rdbcompression,
+            }
+        };
+        self.snapshot = Some(Snapshot::begin_as(&mut self.state.dbs, &opts, format));
         self.state.bg.keys_processed = 0;
         self.state.bg.keys_total = self.state.dbs.iter().map(|d| d.len() as u64).sum();
         self.state.bg.running = Some(Running {
@@ -172,6 +182,7 @@ impl KeyspaceActor {
         let finish = saver.finish.send(FinishFile {
             path,
             checksum: t.rdbchecksum,
+            trailer: self.snapshot_rdb,
         });
         ctx.spawn(finish.into_actor(self).map(move |res, act, ctx| {
             let res = res.unwrap_or(Err(SaveError::Write {

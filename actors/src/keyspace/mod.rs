@@ -96,8 +96,10 @@ pub struct KeyspaceActor {
     saver: Option<crate::saver::SaverLink>,
     /// Appends propagated writes when `appendonly yes`.
     aof: Option<crate::aof::writer::AofLink>,
-    /// The snapshot being walked, if a background job runs.
+    /// The snapshot being walked, if a background job runs, and whether it is an RDB (not an
+    /// AOF base in command form).
     snapshot: Option<snapshot::Snapshot>,
+    snapshot_rdb: bool,
     /// The replication backlog, where the stream goes.
     backlog: Option<replicas::BacklogLink>,
     /// Our replicas' link actors, by client id.
@@ -158,6 +160,7 @@ impl KeyspaceActor {
             saver: None,
             aof: None,
             snapshot: None,
+            snapshot_rdb: true,
             backlog: None,
             replicas: Default::default(),
             sync_waiting: Vec::new(),

@@ -7,7 +7,7 @@
 //! stamps), so the file is exactly the dataset at the moment [`Snapshot::begin`] ran. Entries
 //! are encoded once each, whenever that happens; the keyspace never copies a table.
 
-use super::db::Db;
+use super::db::{Db, SnapshotFormat};
 use crate::rdb::write::{put_db_header, put_header};
 use crate::rdb::RdbOptions;
 
@@ -22,17 +22,31 @@ pub struct Snapshot {
     out: Vec<u8>,
     /// Keys written so far.
     pub keys: u64,
+    format: SnapshotFormat,
 }
 
 impl Snapshot {
     /// Marks everything in `dbs` as owed to a new snapshot and writes the file header.
     pub fn begin(dbs: &mut [Db], opts: &RdbOptions) -> Snapshot {
+        Self::begin_as(
+            dbs,
+            opts,
+            SnapshotFormat::Rdb {
+                compression: opts.compression,
+            },
+        )
+    }
+
+    /// As [`Snapshot::begin`], in `format`; the command form has no header (nor trailer).
+    pub fn begin_as(dbs: &mut [Db], opts: &RdbOptions, format: SnapshotFormat) -> Snapshot {
         let mut out = Vec::with_capacity(64 * 1024);
-        put_header(&mut out, opts);
+        if format != SnapshotFormat::Commands {
+            put_header(&mut out, opts);
+        }
         let mut todo = std::collections::VecDeque::new();
         for (i, db) in dbs.iter_mut().enumerate() {
             if !db.is_empty() {
-                db.snapshot_begin(i, opts.compression);
+                db.snapshot_begin(i, format);
                 todo.push_back(i);
             }
         }
@@ -41,6 +55,7 @@ impl Snapshot {
             headed: false,
             out,
             keys: 0,
+            format,
         }
     }
 
@@ -58,7 +73,14 @@ impl Snapshot {
             };
             if !self.headed {
                 let s = db.snapshot_ref().expect("found above");
-                put_db_header(&mut self.out, origin, s.len, s.expires);
+                match self.format {
+                    SnapshotFormat::Commands => {
+                        crate::aof::rewrite::put_select(&mut self.out, origin)
+                    }
+                    SnapshotFormat::Rdb { .. } => {
+                        put_db_header(&mut self.out, origin, s.len, s.expires)
+                    }
+                }
                 self.headed = true;
             }
             let (visited, done) = db.snapshot_step(budget);
