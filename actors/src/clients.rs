@@ -49,6 +49,39 @@ pub struct ClientHandle {
 }
 
 impl ClientHandle {
+    /// A fresh entry for a connection just accepted.
+    pub fn new(
+        id: u64,
+        addr: SocketAddr,
+        laddr: SocketAddr,
+        fd: i64,
+        kill: Recipient<Kill>,
+        deliver: Recipient<crate::pubsub::Deliver>,
+    ) -> Self {
+        let now = crate::server::unix_ms();
+        ClientHandle {
+            id,
+            addr,
+            laddr,
+            fd,
+            created_ms: now,
+            last_ms: AtomicU64::new(now),
+            db: AtomicI64::new(0),
+            resp: AtomicU8::new(2),
+            name: Mutex::new(None),
+            last_cmd: Mutex::new(CmdName("NULL", "")),
+            subs: AtomicU64::new(0),
+            psubs: AtomicU64::new(0),
+            multi: AtomicI64::new(-1),
+            blocked: AtomicBool::new(false),
+            replica: AtomicBool::new(false),
+            qbuf: AtomicU64::new(0),
+            obuf: AtomicU64::new(0),
+            kill,
+            deliver,
+        }
+    }
+
     pub fn name(&self) -> Option<String> {
         self.name.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }

@@ -4,15 +4,13 @@
 use crate::clients::ClientHandle;
 use crate::connection::{ConnectionActor, KeyspacePeer};
 use crate::metrics::Mailbox;
-use crate::server::{unix_ms, ServerContext};
-use crate::session::CmdName;
+use crate::server::ServerContext;
 use actix::prelude::*;
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::atomic::Ordering::Relaxed;
-use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, AtomicU8};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::task::{Context as TaskContext, Poll};
 use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
@@ -146,29 +144,7 @@ impl ListenerActor {
         ConnectionActor::start(
             read,
             write,
-            |kill, deliver| {
-                Arc::new(ClientHandle {
-                    id,
-                    addr: peer,
-                    laddr,
-                    fd,
-                    created_ms: unix_ms(),
-                    last_ms: AtomicU64::new(unix_ms()),
-                    db: AtomicI64::new(0),
-                    resp: AtomicU8::new(2),
-                    name: Mutex::new(None),
-                    last_cmd: Mutex::new(CmdName("NULL", "")),
-                    subs: AtomicU64::new(0),
-                    psubs: AtomicU64::new(0),
-                    multi: AtomicI64::new(-1),
-                    blocked: AtomicBool::new(false),
-                    replica: AtomicBool::new(false),
-                    qbuf: AtomicU64::new(0),
-                    obuf: AtomicU64::new(0),
-                    kill,
-                    deliver,
-                })
-            },
+            |kill, deliver| Arc::new(ClientHandle::new(id, peer, laddr, fd, kill, deliver)),
             server,
             self.keyspace.clone(),
         );

@@ -3,7 +3,6 @@
 use super::*;
 use crate::clients::ClientHandle;
 use crate::server::ServerContext;
-use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, AtomicU8};
 use std::sync::Mutex;
 use tokio::io::{AsyncReadExt, AsyncWriteExt, DuplexStream};
 
@@ -68,27 +67,14 @@ fn handle(
     kill: Recipient<Kill>,
     deliver: Recipient<crate::pubsub::Deliver>,
 ) -> Arc<ClientHandle> {
-    Arc::new(ClientHandle {
+    Arc::new(ClientHandle::new(
         id,
-        addr: "127.0.0.1:5000".parse().unwrap(),
-        laddr: "127.0.0.1:6379".parse().unwrap(),
-        fd: -1,
-        created_ms: 0,
-        last_ms: AtomicU64::new(0),
-        db: AtomicI64::new(0),
-        resp: AtomicU8::new(2),
-        name: Mutex::new(None),
-        last_cmd: Mutex::new(crate::session::CmdName("NULL", "")),
-        subs: AtomicU64::new(0),
-        psubs: AtomicU64::new(0),
-        multi: AtomicI64::new(-1),
-        blocked: AtomicBool::new(false),
-        replica: AtomicBool::new(false),
-        qbuf: AtomicU64::new(0),
-        obuf: AtomicU64::new(0),
+        "127.0.0.1:5000".parse().unwrap(),
+        "127.0.0.1:6379".parse().unwrap(),
+        -1,
         kill,
         deliver,
-    })
+    ))
 }
 
 type Batches = Arc<Mutex<Vec<Vec<String>>>>;

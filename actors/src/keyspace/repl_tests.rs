@@ -6,7 +6,6 @@ use crate::clients::{ClientHandle, Kill};
 use crate::config::{FixedConfig, Tunables};
 use crate::pubsub::Deliver;
 use crate::repl::stream::{Attach, Detach, Feed, Psync, PsyncOutcome, ResetBacklog, ResizeBacklog};
-use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, AtomicU8};
 use std::sync::Mutex;
 
 #[derive(Default)]
@@ -68,27 +67,14 @@ impl Handler<Kill> for Probe {
 }
 
 fn handle(id: u64, probe: &Addr<Probe>) -> Arc<ClientHandle> {
-    Arc::new(ClientHandle {
+    Arc::new(ClientHandle::new(
         id,
-        addr: "127.0.0.6:5000".parse().unwrap(),
-        laddr: "127.0.0.5:6379".parse().unwrap(),
-        fd: -1,
-        created_ms: 0,
-        last_ms: AtomicU64::new(0),
-        db: AtomicI64::new(0),
-        resp: AtomicU8::new(2),
-        name: Mutex::new(None),
-        last_cmd: Mutex::new(crate::session::CmdName("NULL", "")),
-        subs: AtomicU64::new(0),
-        psubs: AtomicU64::new(0),
-        multi: AtomicI64::new(-1),
-        blocked: AtomicBool::new(false),
-        replica: AtomicBool::new(false),
-        qbuf: AtomicU64::new(0),
-        obuf: AtomicU64::new(0),
-        kill: probe.clone().recipient(),
-        deliver: probe.clone().recipient(),
-    })
+        "127.0.0.6:5000".parse().unwrap(),
+        "127.0.0.5:6379".parse().unwrap(),
+        -1,
+        probe.clone().recipient(),
+        probe.clone().recipient(),
+    ))
 }
 
 fn argv(words: &[&str]) -> Vec<Bytes> {
