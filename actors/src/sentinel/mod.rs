@@ -4,6 +4,7 @@
 //! tested from tables. Everything here follows Redis 7.0's `src/sentinel.c`; the function
 //! names quoted in doc comments are its own.
 //!
+//! - [`config`]: the `sentinel` lines of the config file, read and written back.
 //! - [`hello`]: the `__sentinel__:hello` message (`sentinelSendHello`,
 //!   `sentinelProcessHelloMessage`).
 //! - [`vote`]: epochs, votes, the leader, ODOWN and when to start or abandon a failover.
@@ -12,6 +13,7 @@
 
 use std::fmt;
 
+pub mod config;
 pub mod hello;
 pub mod select;
 pub mod state;
