@@ -14,6 +14,7 @@ pub mod connection;
 pub mod keyspace;
 pub mod listener;
 pub mod metrics;
+pub mod monitor;
 pub mod notify;
 pub mod persistence;
 pub mod pubsub;

@@ -1,0 +1,515 @@
+//! A link from a Sentinel to one instance: connects, authenticates, names itself as Redis's
+//! Sentinel does (`CLIENT SETNAME sentinel-<id>-cmd|pubsub`), sends the requests its owner asks
+//! for and reports every reply (or pub/sub message) back in order, with the time it arrived.
+//! Lost connections are reported; the owner decides when to ask for a new one.
+
+use crate::metrics::Mailbox;
+use crate::server::unix_ms;
+use actix::prelude::*;
+use bytes::{Bytes, BytesMut};
+use protocol::{Frame, FrameDecoder};
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::tcp::OwnedWriteHalf;
+use tokio::net::TcpStream;
+
+/// Which of an instance's two links this is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkKind {
+    /// Commands: PING, INFO, PUBLISH, the failover's MULTI ... EXEC.
+    Command,
+    /// SUBSCRIBE `__sentinel__:hello`.
+    PubSub,
+}
+
+impl LinkKind {
+    fn suffix(self) -> &'static str {
+        match self {
+            LinkKind::Command => "cmd",
+            LinkKind::PubSub => "pubsub",
+        }
+    }
+}
+
+/// How to reach and log into the instance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkConfig {
+    pub host: String,
+    pub port: u16,
+    pub kind: LinkKind,
+    /// `sentinel auth-user` / `auth-pass` of the master this instance belongs to.
+    pub auth_user: Option<String>,
+    pub auth_pass: Option<String>,
+    /// Our Sentinel id: the link names itself `sentinel-<first 8>-<kind>`.
+    pub myid: String,
+}
+
+/// Send this command; its reply comes back as [`LinkEvent::Reply`] with `tag`.
+#[derive(Message, Debug, Clone)]
+#[rtype(result = "()")]
+pub struct SendCommand {
+    pub tag: &'static str,
+    pub args: Vec<Bytes>,
+}
+
+/// Close the link for good.
+#[derive(Message, Debug, Clone, Copy)]
+#[rtype(result = "()")]
+pub struct CloseLink;
+
+/// What happened on the link, for its owner.
+#[derive(Message, Debug, Clone, PartialEq)]
+#[rtype(result = "()")]
+pub enum LinkEvent {
+    Connected {
+        kind: LinkKind,
+        at: u64,
+    },
+    Reply {
+        kind: LinkKind,
+        tag: &'static str,
+        frame: Frame,
+        at: u64,
+    },
+    /// A pub/sub message on the pub/sub link.
+    Message {
+        channel: Bytes,
+        payload: Bytes,
+        at: u64,
+    },
+    Disconnected {
+        kind: LinkKind,
+        reason: String,
+    },
+}
+
+/// Bytes read, tagged with the connection they came from.
+#[derive(Message)]
+#[rtype(result = "()")]
+struct Read(u64, Result<Bytes, String>);
+
+pub struct InstanceLink {
+    cfg: LinkConfig,
+    owner: Recipient<LinkEvent>,
+    writer: Option<OwnedWriteHalf>,
+    outbox: Vec<u8>,
+    /// Tags of requests sent and not yet answered, in order.
+    pending: VecDeque<&'static str>,
+    decoder: FrameDecoder,
+    buf: BytesMut,
+    generation: u64,
+    closed: bool,
+    mailbox: Arc<Mailbox>,
+}
+
+/// RESP array of bulk strings.
+fn encode(args: &[&[u8]]) -> Vec<u8> {
+    let mut out = format!("*{}\r\n", args.len()).into_bytes();
+    for a in args {
+        out.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
+        out.extend_from_slice(a);
+        out.extend_from_slice(b"\r\n");
+    }
+    out
+}
+
+impl InstanceLink {
+    pub fn new(cfg: LinkConfig, owner: Recipient<LinkEvent>, mailbox: Arc<Mailbox>) -> Self {
+        InstanceLink {
+            cfg,
+            owner,
+            writer: None,
+            outbox: Vec::new(),
+            pending: VecDeque::new(),
+            decoder: FrameDecoder::new(),
+            buf: BytesMut::new(),
+            generation: 0,
+            closed: false,
+            mailbox,
+        }
+    }
+
+    /// What Redis's Sentinel sends first on a new link (`sentinelReconnectInstance`): AUTH
+    /// when the master has a password, its name, then SUBSCRIBE on the pub/sub link.
+    fn greeting(&mut self) {
+        if let Some(pass) = self.cfg.auth_pass.clone() {
+            let cmd = match self.cfg.auth_user.clone() {
+                Some(user) => encode(&[b"AUTH", user.as_bytes(), pass.as_bytes()]),
+                None => encode(&[b"AUTH", pass.as_bytes()]),
+            };
+            self.queue("auth", cmd);
+        }
+        let id: String = self.cfg.myid.chars().take(8).collect();
+        let name = format!("sentinel-{id}-{}", self.cfg.kind.suffix());
+        self.queue("setname", encode(&[b"CLIENT", b"SETNAME", name.as_bytes()]));
+        if self.cfg.kind == LinkKind::PubSub {
+            self.queue(
+                "subscribe",
+                encode(&[
+                    b"SUBSCRIBE",
+                    crate::sentinel::hello::HELLO_CHANNEL.as_bytes(),
+                ]),
+            );
+        }
+    }
+
+    fn queue(&mut self, tag: &'static str, bytes: Vec<u8>) {
+        self.pending.push_back(tag);
+        self.outbox.extend_from_slice(&bytes);
+    }
+
+    fn flush(&mut self, ctx: &mut Context<Self>) {
+        if self.outbox.is_empty() {
+            return;
+        }
+        let Some(mut w) = self.writer.take() else {
+            return;
+        };
+        let bytes = std::mem::take(&mut self.outbox);
+        let gen = self.generation;
+        ctx.spawn(
+            async move {
+                let r = w.write_all(&bytes).await;
+                (w, r)
+            }
+            .into_actor(self)
+            .map(move |(w, r), act, ctx| {
+                if act.generation != gen {
+                    return;
+                }
+                act.writer = Some(w);
+                match r {
+                    Ok(()) => act.flush(ctx),
+                    Err(e) => act.lost(e.to_string(), ctx),
+                }
+            }),
+        );
+    }
+
+    fn lost(&mut self, reason: String, ctx: &mut Context<Self>) {
+        self.generation += 1;
+        self.writer = None;
+        self.pending.clear();
+        self.outbox.clear();
+        self.owner.do_send(LinkEvent::Disconnected {
+            kind: self.cfg.kind,
+            reason,
+        });
+        ctx.stop();
+    }
+
+    fn connected(&mut self, stream: TcpStream, ctx: &mut Context<Self>) {
+        let _ = stream.set_nodelay(true);
+        let (mut read, write) = stream.into_split();
+        self.writer = Some(write);
+        let me = ctx.address();
+        let gen = self.generation;
+        actix::spawn(async move {
+            let mut chunk = vec![0u8; 16 * 1024];
+            loop {
+                let r = match read.read(&mut chunk).await {
+                    Ok(0) => Err("connection closed".to_string()),
+                    Ok(n) => Ok(Bytes::copy_from_slice(&chunk[..n])),
+                    Err(e) => Err(e.to_string()),
+                };
+                let stop = r.is_err();
+                if me.send(Read(gen, r)).await.is_err() || stop {
+                    break;
+                }
+            }
+        });
+        self.owner.do_send(LinkEvent::Connected {
+            kind: self.cfg.kind,
+            at: unix_ms(),
+        });
+        // What the owner asked for before the link was up goes after the greeting.
+        let asked = std::mem::take(&mut self.outbox);
+        let tags = std::mem::take(&mut self.pending);
+        self.greeting();
+        self.outbox.extend_from_slice(&asked);
+        self.pending.extend(tags);
+        self.flush(ctx);
+    }
+
+    /// Every complete frame read: a pub/sub message, or the reply to the oldest request.
+    fn frames(&mut self, ctx: &mut Context<Self>) {
+        loop {
+            let frame = match self.decoder.decode(&mut self.buf) {
+                Ok(Some(f)) => f,
+                Ok(None) => return,
+                Err(e) => {
+                    self.lost(format!("Protocol error: {e}"), ctx);
+                    return;
+                }
+            };
+            let at = unix_ms();
+            if self.cfg.kind == LinkKind::PubSub {
+                if let Some((channel, payload)) = message(&frame) {
+                    self.owner.do_send(LinkEvent::Message {
+                        channel,
+                        payload,
+                        at,
+                    });
+                    continue;
+                }
+            }
+            let tag = self.pending.pop_front().unwrap_or("unexpected");
+            self.owner.do_send(LinkEvent::Reply {
+                kind: self.cfg.kind,
+                tag,
+                frame,
+                at,
+            });
+        }
+    }
+}
+
+/// `["message", channel, payload]`, as a subscriber receives it.
+fn message(frame: &Frame) -> Option<(Bytes, Bytes)> {
+    let Frame::Array(items) = frame else {
+        return None;
+    };
+    match items.as_slice() {
+        [Frame::Bulk(kind), Frame::Bulk(ch), Frame::Bulk(payload)]
+            if kind[..] == b"message"[..] =>
+        {
+            Some((ch.clone(), payload.clone()))
+        }
+        _ => None,
+    }
+}
+
+impl Actor for InstanceLink {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Self::Context) {
+        let addr = format!("{}:{}", self.cfg.host, self.cfg.port);
+        let gen = self.generation;
+        ctx.spawn(
+            async move { tokio::time::timeout(Duration::from_secs(5), TcpStream::connect(addr)).await }
+                .into_actor(self)
+                .map(move |res, act, ctx| {
+                    if act.generation != gen || act.closed {
+                        return;
+                    }
+                    match res {
+                        Ok(Ok(stream)) => act.connected(stream, ctx),
+                        Ok(Err(e)) => act.lost(e.to_string(), ctx),
+                        Err(_) => act.lost("connection timed out".into(), ctx),
+                    }
+                }),
+        );
+    }
+}
+
+impl Handler<Read> for InstanceLink {
+    type Result = ();
+
+    fn handle(&mut self, msg: Read, ctx: &mut Self::Context) {
+        let _h = self.mailbox.handling();
+        if msg.0 != self.generation || self.closed {
+            return;
+        }
+        match msg.1 {
+            Ok(data) => {
+                self.buf.extend_from_slice(&data);
+                self.frames(ctx);
+            }
+            Err(e) => self.lost(e, ctx),
+        }
+    }
+}
+
+impl Handler<SendCommand> for InstanceLink {
+    type Result = ();
+
+    fn handle(&mut self, msg: SendCommand, ctx: &mut Self::Context) {
+        let _h = self.mailbox.handling();
+        let args: Vec<&[u8]> = msg.args.iter().map(|a| a.as_ref()).collect();
+        self.queue(msg.tag, encode(&args));
+        self.flush(ctx);
+    }
+}
+
+impl Handler<CloseLink> for InstanceLink {
+    type Result = ();
+
+    fn handle(&mut self, _: CloseLink, ctx: &mut Self::Context) {
+        self.closed = true;
+        self.generation += 1;
+        self.writer = None;
+        ctx.stop();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    /// Records what the link reports.
+    struct Owner(Arc<Mutex<Vec<LinkEvent>>>);
+
+    impl Actor for Owner {
+        type Context = Context<Self>;
+    }
+
+    impl Handler<LinkEvent> for Owner {
+        type Result = ();
+        fn handle(&mut self, msg: LinkEvent, _: &mut Context<Self>) {
+            self.0.lock().unwrap().push(msg);
+        }
+    }
+
+    fn cfg(port: u16, kind: LinkKind) -> LinkConfig {
+        LinkConfig {
+            host: "127.0.0.1".into(),
+            port,
+            kind,
+            auth_user: None,
+            auth_pass: Some("redis".into()),
+            myid: "0123456789abcdef0123456789abcdef01234567".into(),
+        }
+    }
+
+    async fn wait_for(events: &Arc<Mutex<Vec<LinkEvent>>>, n: usize) -> Vec<LinkEvent> {
+        for _ in 0..400 {
+            if events.lock().unwrap().len() >= n {
+                break;
+            }
+            actix_rt::time::sleep(Duration::from_millis(5)).await;
+        }
+        events.lock().unwrap().clone()
+    }
+
+    /// Against a real redis-server when the machine has one (CI installs it).
+    fn redis(port: u16, dir: &std::path::Path) -> Option<std::process::Child> {
+        std::process::Command::new("redis-server")
+            .args([
+                "--port",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--requirepass",
+                "redis",
+                "--dir",
+                &dir.display().to_string(),
+            ])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .ok()
+    }
+
+    fn free_port() -> u16 {
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port()
+    }
+
+    #[actix_rt::test]
+    async fn a_command_link_logs_in_names_itself_and_answers_in_order() {
+        let port = free_port();
+        let dir = std::env::temp_dir().join(format!("redactor-link-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let Some(mut child) = redis(port, &dir) else {
+            return;
+        };
+        actix_rt::time::sleep(Duration::from_millis(300)).await;
+        let events = Arc::new(Mutex::new(Vec::new()));
+        let owner = Owner(events.clone()).start();
+        let mailbox = crate::metrics::MailboxRegistry::new().register("link");
+        let link =
+            InstanceLink::new(cfg(port, LinkKind::Command), owner.recipient(), mailbox).start();
+        link.do_send(SendCommand {
+            tag: "ping",
+            args: vec![Bytes::from_static(b"PING")],
+        });
+        link.do_send(SendCommand {
+            tag: "name",
+            args: vec![
+                Bytes::from_static(b"CLIENT"),
+                Bytes::from_static(b"GETNAME"),
+            ],
+        });
+        let got = wait_for(&events, 5).await;
+        let _ = child.kill();
+        let _ = child.wait();
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(matches!(got[0], LinkEvent::Connected { .. }), "{got:?}");
+        let replies: Vec<(&str, Frame)> = got
+            .iter()
+            .filter_map(|e| match e {
+                LinkEvent::Reply { tag, frame, .. } => Some((*tag, frame.clone())),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            replies,
+            vec![
+                ("auth", Frame::Simple(Bytes::from_static(b"OK"))),
+                ("setname", Frame::Simple(Bytes::from_static(b"OK"))),
+                ("ping", Frame::Simple(Bytes::from_static(b"PONG"))),
+                (
+                    "name",
+                    Frame::Bulk(Bytes::from_static(b"sentinel-01234567-cmd"))
+                ),
+            ]
+        );
+    }
+
+    #[actix_rt::test]
+    async fn a_pubsub_link_hears_hellos() {
+        let port = free_port();
+        let dir = std::env::temp_dir().join(format!("redactor-link-ps-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let Some(mut child) = redis(port, &dir) else {
+            return;
+        };
+        actix_rt::time::sleep(Duration::from_millis(300)).await;
+        let events = Arc::new(Mutex::new(Vec::new()));
+        let owner = Owner(events.clone()).start();
+        let mailbox = crate::metrics::MailboxRegistry::new().register("link");
+        let _sub = InstanceLink::new(
+            cfg(port, LinkKind::PubSub),
+            owner.clone().recipient(),
+            mailbox.clone(),
+        )
+        .start();
+        // Subscribed (connected, auth, setname, subscribe) before anything is published.
+        wait_for(&events, 4).await;
+        let publisher =
+            InstanceLink::new(cfg(port, LinkKind::Command), owner.recipient(), mailbox).start();
+        publisher.do_send(SendCommand {
+            tag: "publish",
+            args: vec![
+                Bytes::from_static(b"PUBLISH"),
+                Bytes::from_static(b"__sentinel__:hello"),
+                Bytes::from_static(b"127.0.0.25,26379,id,0,mymaster,127.0.0.5,6379,0"),
+            ],
+        });
+        let got = wait_for(&events, 9).await;
+        let _ = child.kill();
+        let _ = child.wait();
+        let _ = std::fs::remove_dir_all(&dir);
+        let hello = got.iter().find_map(|e| match e {
+            LinkEvent::Message {
+                channel, payload, ..
+            } => Some((channel.clone(), payload.clone())),
+            _ => None,
+        });
+        assert_eq!(
+            hello,
+            Some((
+                Bytes::from_static(b"__sentinel__:hello"),
+                Bytes::from_static(b"127.0.0.25,26379,id,0,mymaster,127.0.0.5,6379,0")
+            )),
+            "{got:?}"
+        );
+    }
+}
