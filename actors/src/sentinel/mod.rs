@@ -8,6 +8,7 @@
 //! - [`hello`]: the `__sentinel__:hello` message (`sentinelSendHello`,
 //!   `sentinelProcessHelloMessage`).
 //! - [`vote`]: epochs, votes, the leader, ODOWN and when to start or abandon a failover.
+//! - [`report`]: SENTINEL MASTER/REPLICAS fields and INFO's Sentinel lines.
 //! - [`select`]: which replica to promote (`sentinelSelectSlave`).
 //! - [`state`]: the per-master state machine and the events it emits.
 
@@ -15,6 +16,7 @@ use std::fmt;
 
 pub mod config;
 pub mod hello;
+pub mod report;
 pub mod select;
 pub mod state;
 pub mod vote;
