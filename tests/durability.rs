@@ -195,6 +195,23 @@ fn appendfsync_always_loses_no_acknowledged_write() {
     );
 }
 
+/// `appendfsync no` leaves syncing to the kernel: an operating-system crash can lose what it
+/// had not flushed, but killing the process loses no acknowledged write, since the reply goes
+/// out only once the write is in the file, as in Redis.
+#[test]
+fn appendfsync_no_loses_no_acknowledged_write_to_a_process_kill() {
+    let (acks, _, again, _dir) =
+        kill_under_load(&["--appendonly", "yes", "--appendfsync", "no", "--save", ""]);
+    let (lost, incr_lost) = missing(&again, &acks);
+    assert!(
+        lost.is_empty() && incr_lost <= 0,
+        "{} acknowledged SETs lost, {incr_lost} acknowledged INCRs lost, of {} writes\n{}",
+        lost.len(),
+        acks.len(),
+        again.diagnostics()
+    );
+}
+
 #[test]
 fn appendfsync_everysec_loses_at_most_about_a_second() {
     let (acks, killed, again, _dir) = kill_under_load(&[
