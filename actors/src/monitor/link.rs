@@ -44,9 +44,11 @@ pub struct LinkConfig {
     pub auth_pass: Option<String>,
     /// Our Sentinel id: the link names itself `sentinel-<first 8>-<kind>`.
     pub myid: String,
+    /// Which of its owner's instances this link reaches (echoed in every event).
+    pub instance: usize,
 }
 
-/// Send this command; its reply comes back as [`LinkEvent::Reply`] with `tag`.
+/// Send this command; its reply comes back as [`LinkNews::Reply`] with `tag`.
 #[derive(Message, Debug, Clone)]
 #[rtype(result = "()")]
 pub struct SendCommand {
@@ -59,10 +61,17 @@ pub struct SendCommand {
 #[rtype(result = "()")]
 pub struct CloseLink;
 
-/// What happened on the link, for its owner.
+/// What happened on the link, for its owner; `instance` says which of the owner's links.
 #[derive(Message, Debug, Clone, PartialEq)]
 #[rtype(result = "()")]
-pub enum LinkEvent {
+pub struct LinkEvent {
+    pub instance: usize,
+    pub what: LinkNews,
+}
+
+/// The news a [`LinkEvent`] carries.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LinkNews {
     Connected {
         kind: LinkKind,
         at: u64,
@@ -155,6 +164,13 @@ impl InstanceLink {
         }
     }
 
+    fn tell(&self, what: LinkNews) {
+        self.owner.do_send(LinkEvent {
+            instance: self.cfg.instance,
+            what,
+        });
+    }
+
     fn queue(&mut self, tag: &'static str, bytes: Vec<u8>) {
         self.pending.push_back(tag);
         self.outbox.extend_from_slice(&bytes);
@@ -193,7 +209,7 @@ impl InstanceLink {
         self.writer = None;
         self.pending.clear();
         self.outbox.clear();
-        self.owner.do_send(LinkEvent::Disconnected {
+        self.tell(LinkNews::Disconnected {
             kind: self.cfg.kind,
             reason,
         });
@@ -220,7 +236,7 @@ impl InstanceLink {
                 }
             }
         });
-        self.owner.do_send(LinkEvent::Connected {
+        self.tell(LinkNews::Connected {
             kind: self.cfg.kind,
             at: unix_ms(),
         });
@@ -247,7 +263,7 @@ impl InstanceLink {
             let at = unix_ms();
             if self.cfg.kind == LinkKind::PubSub {
                 if let Some((channel, payload)) = message(&frame) {
-                    self.owner.do_send(LinkEvent::Message {
+                    self.tell(LinkNews::Message {
                         channel,
                         payload,
                         at,
@@ -256,7 +272,7 @@ impl InstanceLink {
                 }
             }
             let tag = self.pending.pop_front().unwrap_or("unexpected");
-            self.owner.do_send(LinkEvent::Reply {
+            self.tell(LinkNews::Reply {
                 kind: self.cfg.kind,
                 tag,
                 frame,
@@ -371,6 +387,7 @@ mod tests {
             auth_user: None,
             auth_pass: Some("redis".into()),
             myid: "0123456789abcdef0123456789abcdef01234567".into(),
+            instance: 0,
         }
     }
 
@@ -441,11 +458,14 @@ mod tests {
         let _ = child.kill();
         let _ = child.wait();
         let _ = std::fs::remove_dir_all(&dir);
-        assert!(matches!(got[0], LinkEvent::Connected { .. }), "{got:?}");
+        assert!(
+            matches!(got[0].what, LinkNews::Connected { .. }),
+            "{got:?}"
+        );
         let replies: Vec<(&str, Frame)> = got
             .iter()
-            .filter_map(|e| match e {
-                LinkEvent::Reply { tag, frame, .. } => Some((*tag, frame.clone())),
+            .filter_map(|e| match &e.what {
+                LinkNews::Reply { tag, frame, .. } => Some((*tag, frame.clone())),
                 _ => None,
             })
             .collect();
@@ -497,8 +517,8 @@ mod tests {
         let _ = child.kill();
         let _ = child.wait();
         let _ = std::fs::remove_dir_all(&dir);
-        let hello = got.iter().find_map(|e| match e {
-            LinkEvent::Message {
+        let hello = got.iter().find_map(|e| match &e.what {
+            LinkNews::Message {
                 channel, payload, ..
             } => Some((channel.clone(), payload.clone())),
             _ => None,
