@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 /// Entry point of both binaries; returns the process exit status.
 pub fn main(args: &[String], sentinel_binary: bool, used_memory: fn() -> u64) -> i32 {
-    let inv = match config::parse_args(&args[1..]) {
+    let mut inv = match config::parse_args(&args[1..]) {
         Ok(inv) => inv,
         Err(e) => return fatal(&e),
     };
@@ -24,23 +24,20 @@ pub fn main(args: &[String], sentinel_binary: bool, used_memory: fn() -> u64) ->
         eprint!("{}", config::usage_text(program));
         return 1;
     }
-    if inv.sentinel || sentinel_binary {
-        eprintln!(
-            "Sentinel mode is not implemented yet in Redactor {REDACTOR_VERSION}: \
-             redactor-sentinel and --sentinel will arrive with the Sentinel work."
-        );
-        return 1;
-    }
+    inv.sentinel |= sentinel_binary;
     let cfg = match config::load(&inv) {
         Ok(c) => c,
         Err(e) => return fatal(&e),
     };
+    if inv.sentinel {
+        return crate::sentinel::run(cfg, used_memory);
+    }
     run_server(cfg, used_memory)
 }
 
 /// Reports a configuration failure as Redis does: unreadable files are a warning log line on
 /// standard output (the log is not set up yet), everything else the FATAL CONFIG FILE block.
-fn fatal(e: &ConfigError) -> i32 {
+pub(crate) fn fatal(e: &ConfigError) -> i32 {
     match e {
         ConfigError::Open { .. } | ConfigError::Stdin(_) => {
             let line = crate::log::format_line(
@@ -149,7 +146,7 @@ fn run_server(cfg: Arc<config::ServerConfig>, used_memory: fn() -> u64) -> i32 {
 /// SIGTERM / SIGINT: log the line Redis's signal handler writes, then ask the keyspace to shut
 /// down (it saves first when save points are configured, and stays up if that fails; a later
 /// signal tries again).
-async fn wait_for_signal(
+pub(crate) async fn wait_for_signal(
     logfile: String,
     keyspace: actix::Recipient<::actors::keyspace::ShutdownOnSignal>,
 ) {
@@ -178,7 +175,7 @@ async fn wait_for_signal(
 }
 
 /// The line Redis's signal handler writes, outside the usual format.
-fn log_signal(logfile: &str, name: &str) {
+pub(crate) fn log_signal(logfile: &str, name: &str) {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())

@@ -266,3 +266,60 @@ pub fn start(
         listeners,
     })
 }
+
+/// Binds every configured address and starts a Sentinel: `actor` builds the Sentinel actor
+/// around the process's [`ServerContext`]; the listeners hand it every client's commands.
+pub fn start_sentinel(
+    config: Arc<dyn ConfigStore>,
+    log: slog::Logger,
+    used_memory: fn() -> u64,
+    backlog: i32,
+    log_role: Arc<std::sync::atomic::AtomicU8>,
+    actor: impl FnOnce(Arc<ServerContext>) -> ::actors::monitor::sentinel::SentinelActor,
+) -> Result<
+    (
+        Arc<Listeners>,
+        Addr<::actors::monitor::sentinel::SentinelActor>,
+    ),
+    StartError,
+> {
+    let t = config.tunables();
+    let sockets = bind_all(&t.bind, t.port, backlog)?;
+    let server = Arc::new(
+        ServerContext::new(config, log, used_memory)
+            .with_log_role(log_role)
+            .with_sentinel_mode(),
+    );
+    let sentinel = actor(server.clone());
+    let mailbox = sentinel.mailbox();
+    let sentinel = sentinel.start();
+    let peer = KeyspacePeer {
+        executor: sentinel.clone().recipient(),
+        gone: sentinel.clone().recipient(),
+        mailbox,
+    };
+    let listeners = Arc::new(Listeners {
+        server: server.clone(),
+        peer,
+        backlog,
+        current: Mutex::new(Vec::new()),
+    });
+    let mut started = Vec::new();
+    for s in sockets {
+        let local = s.local_addr().map_err(|error| BindError {
+            addr: "?".into(),
+            port: t.port,
+            error,
+        })?;
+        let l = ListenerActor::new(s, server.clone(), listeners.peer.clone()).map_err(|error| {
+            BindError {
+                addr: local.ip().to_string(),
+                port: t.port,
+                error,
+            }
+        })?;
+        started.push((local, l.start()));
+    }
+    *lock(&listeners.current) = started;
+    Ok((listeners, sentinel))
+}

@@ -241,6 +241,12 @@ pub trait ConfigStore: Send + Sync {
     /// REPLICAOF / SLAVEOF at runtime: the new master (`None`: NO ONE), so CONFIG GET and
     /// CONFIG REWRITE show it as Redis does.
     fn set_replicaof(&self, master: Option<(String, u16)>);
+
+    /// Sentinel's config flush: CONFIG REWRITE with these `sentinel ...` lines as the state.
+    fn rewrite_sentinel(&self, lines: &[String]) -> Result<(), String> {
+        let _ = lines;
+        self.rewrite()
+    }
 }
 
 /// A store with fixed values, for tests and tools that need no config file.

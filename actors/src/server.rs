@@ -35,6 +35,8 @@ pub struct ServerContext {
     pub used_memory: fn() -> u64,
     /// The role mark of log lines (`M`, `S`): replication switches it.
     pub log_role: Arc<std::sync::atomic::AtomicU8>,
+    /// Running as a Sentinel (`redis_mode:sentinel`).
+    pub sentinel_mode: bool,
 }
 
 impl ServerContext {
@@ -62,10 +64,16 @@ impl ServerContext {
             log,
             used_memory,
             log_role: Arc::new(std::sync::atomic::AtomicU8::new(b'M')),
+            sentinel_mode: false,
         }
     }
 
     /// Shares the log's role mark.
+    pub fn with_sentinel_mode(mut self) -> Self {
+        self.sentinel_mode = true;
+        self
+    }
+
     pub fn with_log_role(mut self, role: Arc<std::sync::atomic::AtomicU8>) -> Self {
         self.log_role = role;
         self

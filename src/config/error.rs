@@ -208,7 +208,7 @@ impl std::error::Error for ConfigError {}
 
 /// The system's message for an I/O error, without the ` (os error N)` suffix Rust adds, so that it
 /// reads like C's `strerror`.
-pub(crate) fn strerror(err: &std::io::Error) -> String {
+pub fn strerror(err: &std::io::Error) -> String {
     let text = err.to_string();
     match text.find(" (os error ") {
         Some(cut) => text[..cut].to_string(),

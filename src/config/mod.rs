@@ -45,7 +45,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use args::{parse_args, usage_text, version_text, Invocation};
-pub use error::{ConfigError, Location, REDIS_VERSION};
+pub use error::{strerror, ConfigError, Location, REDIS_VERSION};
 pub use glob::string_match;
 pub use loader::SentinelDirective;
 pub use rewrite::{RewriteState, REWRITE_SIGNATURE};

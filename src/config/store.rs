@@ -442,6 +442,34 @@ fn rewrite_users(state: &State, rs: &mut RewriteState) {
     rs.mark_processed("user");
 }
 
+/// Every `sentinel <option>` a Sentinel config can hold.
+const SENTINEL_OPTIONS: [&str; 24] = [
+    "myid",
+    "deny-scripts-reconfig",
+    "resolve-hostnames",
+    "announce-hostnames",
+    "monitor",
+    "down-after-milliseconds",
+    "failover-timeout",
+    "parallel-syncs",
+    "notification-script",
+    "client-reconfig-script",
+    "auth-pass",
+    "auth-user",
+    "master-reboot-down-after-period",
+    "config-epoch",
+    "leader-epoch",
+    "known-replica",
+    "known-slave",
+    "known-sentinel",
+    "rename-command",
+    "current-epoch",
+    "announce-ip",
+    "announce-port",
+    "sentinel-user",
+    "sentinel-pass",
+];
+
 impl ConfigStore for ServerConfig {
     fn tunables(&self) -> Arc<Tunables> {
         self.snapshot
@@ -486,6 +514,25 @@ impl ConfigStore for ServerConfig {
 
     fn set_replicaof(&self, master: Option<(String, u16)>) {
         ServerConfig::set_replicaof(self, master);
+    }
+
+    fn rewrite_sentinel(&self, lines: &[String]) -> Result<(), String> {
+        self.rewrite_with(|rs| {
+            for line in lines {
+                let mut words = line.split(' ');
+                let key = format!(
+                    "{} {}",
+                    words.next().unwrap_or_default(),
+                    words.next().unwrap_or_default()
+                );
+                rs.rewrite_line(&key, line.clone().into_bytes(), true);
+            }
+            // Whatever state the Sentinel no longer has (a removed master, a forgotten
+            // replica) leaves its old lines blank.
+            for option in SENTINEL_OPTIONS {
+                rs.mark_processed(&format!("sentinel {option}"));
+            }
+        })
     }
 
     fn rewrite(&self) -> Result<(), String> {

@@ -17,6 +17,7 @@ pub const MAY_REPLICATE: u32 = 1 << 13;
 pub const NO_MULTI: u32 = 1 << 14;
 pub const ALLOW_BUSY: u32 = 1 << 15;
 pub const SENTINEL: u32 = 1 << 16;
+pub const ONLY_SENTINEL: u32 = 1 << 17;
 /// Runs at once inside MULTI instead of being queued (EXEC, DISCARD, MULTI, WATCH, QUIT, RESET).
 /// Not a Redis flag name; never listed by COMMAND INFO.
 pub const TRANSACTION_CONTROL: u32 = 1 << 24;
@@ -43,4 +44,5 @@ pub const NAMES: &[(u32, &str)] = &[
     (NO_MULTI, "no_multi"),
     (ALLOW_BUSY, "allow_busy"),
     (SENTINEL, "sentinel"),
+    (ONLY_SENTINEL, "only_sentinel"),
 ];

@@ -13,6 +13,7 @@ pub mod keys;
 pub mod lists;
 pub mod pubsub;
 pub mod repl;
+pub mod sentinel;
 pub mod server;
 pub mod sets;
 pub mod strings;
@@ -95,6 +96,15 @@ pub enum Effect {
     WaitAcks {
         numreplicas: usize,
         target: i64,
+    },
+    /// A Sentinel command (SENTINEL, INFO, ROLE, PUBLISH on a Sentinel): its arguments, for the
+    /// Sentinel actor to answer.
+    Sentinel(Vec<Bytes>),
+    /// INFO on a Sentinel: the server sections, rendered, and whether the Sentinel section
+    /// follows.
+    SentinelInfo {
+        text: String,
+        sentinel: bool,
     },
 }
 
@@ -247,6 +257,8 @@ impl std::hash::Hasher for Fnv {
 /// Name lookup over the static table.
 pub struct CommandTable {
     by_name: HashMap<&'static [u8], &'static CommandSpec, NameHash>,
+    /// Every top-level command, in table order.
+    list: Vec<&'static CommandSpec>,
     /// Redis's own COMMAND INFO/DOCS data for the commands we have.
     pub meta: server::meta::CommandMeta,
 }
@@ -259,13 +271,28 @@ impl Default for CommandTable {
 
 impl CommandTable {
     pub fn new() -> Self {
-        let by_name = table::GROUPS
+        Self::from_list(table::GROUPS.iter().flat_map(|g| g.iter()).collect())
+    }
+
+    /// Sentinel mode's table: the commands flagged `sentinel`, with Sentinel's own SENTINEL,
+    /// INFO, ROLE and PUBLISH in place of the server's.
+    pub fn sentinel() -> Self {
+        let own = sentinel::COMMANDS;
+        let mut list: Vec<&'static CommandSpec> = table::GROUPS
             .iter()
             .flat_map(|g| g.iter())
-            .map(|c| (c.name.as_bytes(), c))
+            .filter(|c| c.flags & flags::SENTINEL != 0)
+            .filter(|c| !own.iter().any(|o| o.name == c.name))
             .collect();
+        list.extend(own.iter());
+        Self::from_list(list)
+    }
+
+    fn from_list(list: Vec<&'static CommandSpec>) -> Self {
+        let by_name = list.iter().map(|c| (c.name.as_bytes(), *c)).collect();
         CommandTable {
             by_name,
+            list,
             meta: server::meta::CommandMeta::load(),
         }
     }
@@ -282,8 +309,8 @@ impl CommandTable {
     }
 
     /// Every top-level command.
-    pub fn all(&self) -> impl Iterator<Item = &'static CommandSpec> {
-        table::GROUPS.iter().flat_map(|g| g.iter())
+    pub fn all(&self) -> impl Iterator<Item = &'static CommandSpec> + '_ {
+        self.list.iter().copied()
     }
 
     /// Runs one command and writes its reply; returns what the actor must do next. `now` (Unix

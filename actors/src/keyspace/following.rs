@@ -263,6 +263,7 @@ impl KeyspaceActor {
             Effect::Psync(_) | Effect::ReplicaOf(_) | Effect::ReplAck { .. } => {}
             Effect::WaitAcks { .. } | Effect::None => {}
             Effect::Failover(_) | Effect::FailoverAbort => {}
+            Effect::Sentinel(_) | Effect::SentinelInfo { .. } => {}
         }
         let _ = ctx;
     }

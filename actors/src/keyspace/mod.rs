@@ -439,7 +439,8 @@ impl KeyspaceActor {
 
     fn apply_effect(&mut self, effect: Effect, session: &Session, ctx: &mut Context<Self>) {
         match effect {
-            Effect::None => {}
+            // The server's table has no Sentinel commands.
+            Effect::None | Effect::Sentinel(_) | Effect::SentinelInfo { .. } => {}
             Effect::Psync(req) => self.replica_wants_sync(session, *req, ctx),
             Effect::ReplAck { offset } => self.replica_acked(session.id, offset, ctx),
             Effect::WaitAcks {

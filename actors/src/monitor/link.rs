@@ -75,6 +75,8 @@ pub enum LinkNews {
     Connected {
         kind: LinkKind,
         at: u64,
+        /// Our end's address: what a hello announces without `announce-ip`.
+        local_ip: Option<String>,
     },
     Reply {
         kind: LinkKind,
@@ -218,6 +220,7 @@ impl InstanceLink {
 
     fn connected(&mut self, stream: TcpStream, ctx: &mut Context<Self>) {
         let _ = stream.set_nodelay(true);
+        let local_ip = stream.local_addr().ok().map(|a| a.ip().to_string());
         let (mut read, write) = stream.into_split();
         self.writer = Some(write);
         let me = ctx.address();
@@ -239,6 +242,7 @@ impl InstanceLink {
         self.tell(LinkNews::Connected {
             kind: self.cfg.kind,
             at: unix_ms(),
+            local_ip,
         });
         // What the owner asked for before the link was up goes after the greeting.
         let asked = std::mem::take(&mut self.outbox);
@@ -458,10 +462,7 @@ mod tests {
         let _ = child.kill();
         let _ = child.wait();
         let _ = std::fs::remove_dir_all(&dir);
-        assert!(
-            matches!(got[0].what, LinkNews::Connected { .. }),
-            "{got:?}"
-        );
+        assert!(matches!(got[0].what, LinkNews::Connected { .. }), "{got:?}");
         let replies: Vec<(&str, Frame)> = got
             .iter()
             .filter_map(|e| match &e.what {

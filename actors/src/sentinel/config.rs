@@ -32,7 +32,7 @@ pub struct MasterConfig {
 }
 
 impl MasterConfig {
-    fn new(name: &str, host: &str, port: u16, quorum: u32) -> Self {
+    pub fn new(name: &str, host: &str, port: u16, quorum: u32) -> Self {
         MasterConfig {
             name: name.to_string(),
             host: host.to_string(),

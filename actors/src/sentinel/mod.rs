@@ -14,6 +14,7 @@
 
 use std::fmt;
 
+pub mod command;
 pub mod config;
 pub mod hello;
 pub mod report;

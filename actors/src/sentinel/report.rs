@@ -154,6 +154,26 @@ pub fn replica_fields(r: &Replica, now: u64, pending_commands: usize) -> Fields 
     v
 }
 
+/// One entry of `SENTINEL SENTINELS <name>`.
+pub fn peer_fields(p: &super::state::Peer, now: u64, pending_commands: usize) -> Fields {
+    let flags = flags(&p.inst, "sentinel", &[], false);
+    let mut v = common(&p.inst, flags, now, pending_commands, None);
+    v.push((
+        "down-after-milliseconds",
+        p.inst.down_after_period.to_string(),
+    ));
+    v.push((
+        "last-hello-message",
+        elapsed(now, p.last_hello_time).to_string(),
+    ));
+    v.push((
+        "voted-leader",
+        p.vote.leader.clone().unwrap_or_else(|| "?".into()),
+    ));
+    v.push(("voted-leader-epoch", p.vote.leader_epoch.to_string()));
+    v
+}
+
 /// INFO's `masterN:` line: `name=..,status=ok|sdown|odown,address=ip:port,slaves=N,sentinels=N`
 /// (the Sentinels count includes this one).
 pub fn info_master_line(i: usize, m: &MasterState, addr: &Addr, sentinels: usize) -> String {

@@ -257,6 +257,8 @@ pub struct Replica {
     pub promoted: bool,
     pub reconf: Reconf,
     pub reconf_sent_time: u64,
+    /// When INFO last showed it turning into a replica (`slave_conf_change_time`).
+    pub slave_conf_change_time: u64,
 }
 
 impl Replica {
@@ -274,6 +276,7 @@ impl Replica {
             promoted: false,
             reconf: Reconf::None,
             reconf_sent_time: 0,
+            slave_conf_change_time: now,
         }
     }
 }
@@ -282,12 +285,30 @@ impl Replica {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Peer {
     pub runid: String,
-    pub addr: Addr,
-    pub connected: bool,
+    /// Its address, link timing and SDOWN (named by its runid, as Redis names Sentinels).
+    pub inst: Instance,
     /// `SRI_MASTER_DOWN`.
     pub master_down: bool,
     pub vote: Vote,
     pub last_master_down_reply_time: u64,
+    pub last_hello_time: u64,
+}
+
+impl Peer {
+    pub fn new(runid: &str, addr: Addr, now: u64, down_after_period: u64) -> Peer {
+        let mut inst = Instance::new(runid, addr, Role::Master, now);
+        inst.role_reported = None;
+        inst.runid = Some(runid.to_string());
+        inst.down_after_period = down_after_period;
+        Peer {
+            runid: runid.to_string(),
+            inst,
+            master_down: false,
+            vote: Vote::default(),
+            last_master_down_reply_time: 0,
+            last_hello_time: now,
+        }
+    }
 }
 
 /// `SENTINEL_FAILOVER_STATE_*`.
@@ -529,7 +550,7 @@ impl MasterState {
             if vote::should_ask_peer(
                 now,
                 self.inst.s_down,
-                p.connected,
+                !p.inst.link.disconnected,
                 p.last_master_down_reply_time,
                 forced,
             ) {
@@ -565,9 +586,10 @@ impl MasterState {
         if out.granted {
             step.action(Action::FlushConfig);
             let leader = out.leader.as_deref().unwrap_or_default();
+            // Redis raises it without an instance: just the leader and the epoch.
             step.event(Event::warning(
                 "+vote-for-leader",
-                format!("{} {} {}", self.id(), leader, out.leader_epoch),
+                format!("{} {}", leader, out.leader_epoch),
             ));
             if out.delay_own_failover {
                 self.failover_start_time = now + desync % MAX_DESYNC;
@@ -595,6 +617,12 @@ impl MasterState {
         if check != StartCheck::Start {
             return (false, step);
         }
+        self.start_failover(now, current_epoch, desync, &mut step);
+        (true, step)
+    }
+
+    /// `sentinelStartFailover`.
+    fn start_failover(&mut self, now: u64, current_epoch: &mut u64, desync: u64, step: &mut Step) {
         self.failover_state = FailoverState::WaitStart;
         self.failover_in_progress = true;
         *current_epoch += 1;
@@ -603,7 +631,24 @@ impl MasterState {
         step.event(Event::warning("+try-failover", self.id()));
         self.failover_start_time = now + desync % MAX_DESYNC;
         self.failover_state_change_time = now;
-        (true, step)
+    }
+
+    /// `SENTINEL FAILOVER` once its checks passed: a failover that needs nobody's vote.
+    pub fn force_failover(&mut self, now: u64, current_epoch: &mut u64, desync: u64) -> Step {
+        let mut step = Step::default();
+        self.start_failover(now, current_epoch, desync, &mut step);
+        self.force_failover = true;
+        step
+    }
+
+    /// `sentinelResetMaster(ri, 0)` (SENTINEL RESET): replicas, peers and any failover are
+    /// forgotten, to be found again; settings and address stay.
+    pub fn reset(&mut self, now: u64) {
+        let mut step = Step::default();
+        let addr = self.inst.addr.clone();
+        self.replicas.clear();
+        self.reset_and_change_address(addr, now, &mut step);
+        self.sentinels.clear();
     }
 
     /// `sentinelAbortFailover`: back to no failover; the promoted replica loses its mark.
@@ -898,6 +943,112 @@ impl MasterState {
         step.action(Action::FlushConfig);
     }
 
+    /// `sentinelMasterLooksSane`: up, says it is a master, and its INFO is fresh.
+    pub fn looks_sane(&self, now: u64) -> bool {
+        self.inst.role_reported == Some(Role::Master)
+            && !self.inst.s_down
+            && !self.o_down
+            && elapsed(now, self.inst.info_refresh) < (INFO_PERIOD * 2) as i64
+    }
+
+    /// `sentinelProcessHelloMessage` for a hello about this master: a new Sentinel
+    /// (`+sentinel`, or `+sentinel-address-switch` when a known runid moved), a newer
+    /// epoch (`+new-epoch`), and a newer configuration that moved the master
+    /// (`+config-update-from`, `+switch-master`). Returns whether the master moved.
+    pub fn hello(
+        &mut self,
+        h: &super::hello::Hello,
+        now: u64,
+        current_epoch: &mut u64,
+        step: &mut Step,
+    ) -> bool {
+        let found = self
+            .sentinels
+            .iter()
+            .position(|p| p.runid == h.runid && p.inst.addr.same(&h.sentinel_ip, h.sentinel_port));
+        let peer = match found {
+            Some(i) => Some(i),
+            None => {
+                let before = self.sentinels.len();
+                self.sentinels.retain(|p| p.runid != h.runid);
+                let removed = self.sentinels.len() != before;
+                let addr = Addr::new(h.sentinel_ip.clone(), h.sentinel_port);
+                if removed {
+                    step.event(Event::notice(
+                        "+sentinel-address-switch",
+                        format!(
+                            "{} ip {} port {} for {}",
+                            self.id(),
+                            h.sentinel_ip,
+                            h.sentinel_port,
+                            h.runid
+                        ),
+                    ));
+                } else if let Some(j) = self
+                    .sentinels
+                    .iter()
+                    .position(|p| p.inst.addr.same(&h.sentinel_ip, h.sentinel_port))
+                {
+                    step.event(Event::notice("+sentinel-invalid-addr", self.peer_id(j)));
+                    self.sentinels.remove(j);
+                }
+                let down_after = self.inst.down_after_period;
+                self.sentinels
+                    .push(Peer::new(&h.runid, addr, now, down_after));
+                let i = self.sentinels.len() - 1;
+                if !removed {
+                    step.event(Event::notice("+sentinel", self.peer_id(i)));
+                }
+                step.action(Action::FlushConfig);
+                Some(i)
+            }
+        };
+        if h.current_epoch > *current_epoch {
+            *current_epoch = h.current_epoch;
+            step.action(Action::FlushConfig);
+            step.event(Event::warning("+new-epoch", current_epoch.to_string()));
+        }
+        let mut moved = false;
+        if let Some(i) = peer {
+            if self.config_epoch < h.master_config_epoch {
+                self.config_epoch = h.master_config_epoch;
+                if !self.inst.addr.same(&h.master_ip, h.master_port) {
+                    step.event(Event::warning("+config-update-from", self.peer_id(i)));
+                    let old = self.inst.addr.clone();
+                    step.event(Event::warning(
+                        "+switch-master",
+                        format!(
+                            "{} {} {} {} {}",
+                            self.inst.name, old.host, old.port, h.master_ip, h.master_port
+                        ),
+                    ));
+                    let new_addr = Addr::new(h.master_ip.clone(), h.master_port);
+                    self.reset_and_change_address(new_addr, now, step);
+                    moved = true;
+                }
+            }
+            if let Some(p) = self.sentinels.iter_mut().find(|p| p.runid == h.runid) {
+                p.last_hello_time = now;
+            }
+        }
+        moved
+    }
+
+    /// Peer `i`'s `%@` (`sentinel <runid> <ip> <port> @ <name> <ip> <port>`).
+    pub fn peer_id(&self, i: usize) -> String {
+        let p = &self.sentinels[i].inst;
+        let master = Some((self.inst.name.as_str(), &self.inst.addr));
+        instance_id(InstanceKind::Sentinel, &p.name, &p.addr, master)
+    }
+
+    /// `sentinelCheckSubjectivelyDown` for peer Sentinel `i`.
+    pub fn check_peer_sdown(&mut self, i: usize, now: u64) -> Step {
+        let mut step = Step::default();
+        let id = self.peer_id(i);
+        check_sdown(&mut self.sentinels[i].inst, false, now, id, &mut step);
+        step
+    }
+
     /// `sentinelRefreshInstanceInfo` for the master: runid (`+reboot`), role changes, and
     /// replicas discovered (`+slave`).
     pub fn master_info(&mut self, now: u64, info: &InfoFields) -> Step {
@@ -932,6 +1083,9 @@ impl MasterState {
         let id = self.replica_id(i);
         {
             let r = &mut self.replicas[i];
+            if info.role == Some(Role::Slave) && r.inst.role_reported != Some(Role::Slave) {
+                r.slave_conf_change_time = now;
+            }
             refresh_common(&mut r.inst, false, now, info, id.clone(), &mut step);
             r.master_link_down_time = info.master_link_down_time;
             if info.role == Some(Role::Slave) {
@@ -941,10 +1095,14 @@ impl MasterState {
                         .is_none_or(|old| !old.eq_ignore_ascii_case(h))
                     {
                         r.master_host = Some(h.clone());
+                        r.slave_conf_change_time = now;
                     }
                 }
                 if let Some(p) = info.master_port {
-                    r.master_port = p;
+                    if r.master_port != p {
+                        r.master_port = p;
+                        r.slave_conf_change_time = now;
+                    }
                 }
                 if let Some(up) = info.master_link_up {
                     r.master_link_up = up;
@@ -971,6 +1129,41 @@ impl MasterState {
             step.action(Action::FlushConfig);
             step.event(Event::warning("+promoted-slave", id.clone()));
             step.event(Event::warning("+failover-state-reconf-slaves", self.id()));
+        } else if info.role == Some(Role::Master) && !promoted {
+            // A replica turned master behind our back (the old master coming back, say):
+            // after a while, if our master looks sane, make it a replica again.
+            let wait = PUBLISH_PERIOD * 4;
+            let r = &self.replicas[i];
+            if self.looks_sane(now)
+                && no_down_for(&r.inst, now, wait)
+                && elapsed(now, r.inst.role_reported_time) > wait as i64
+            {
+                step.action(Action::SlaveOf {
+                    target: r.inst.addr.clone(),
+                    master: Some(self.inst.addr.clone()),
+                });
+                step.event(Event::notice("+convert-to-slave", id.clone()));
+            }
+        }
+        if info.role == Some(Role::Slave) {
+            let r = &self.replicas[i];
+            let wrong = r.master_port != self.inst.addr.port
+                || !r
+                    .master_host
+                    .as_deref()
+                    .is_some_and(|h| self.inst.addr.same(h, r.master_port));
+            let wait = self.failover_timeout;
+            if wrong
+                && self.looks_sane(now)
+                && no_down_for(&r.inst, now, wait)
+                && elapsed(now, r.slave_conf_change_time) > wait as i64
+            {
+                step.action(Action::SlaveOf {
+                    target: r.inst.addr.clone(),
+                    master: Some(self.inst.addr.clone()),
+                });
+                step.event(Event::notice("+fix-slave-config", id.clone()));
+            }
         }
         if info.role == Some(Role::Slave) && matches!(reconf, Reconf::Sent | Reconf::InProgress) {
             if let Some(p) = self.promoted {
@@ -992,6 +1185,11 @@ impl MasterState {
         }
         step
     }
+}
+
+/// `sentinelRedisInstanceNoDownFor`: not SDOWN (nor ODOWN) in the last `ms`.
+fn no_down_for(inst: &Instance, now: u64, ms: u64) -> bool {
+    inst.s_down_since_time == 0 || elapsed(now, inst.s_down_since_time) > ms as i64
 }
 
 /// The part of `sentinelRefreshInstanceInfo` common to masters and replicas: runid changes
@@ -1160,14 +1358,14 @@ mod tests {
 
     fn with_peers(m: &mut MasterState, n: usize) {
         for k in 0..n {
-            m.sentinels.push(Peer {
-                runid: format!("peer{k}"),
-                addr: Addr::new(format!("10.0.1.{k}"), 26379),
-                connected: true,
-                master_down: false,
-                vote: Vote::default(),
-                last_master_down_reply_time: 0,
-            });
+            let mut p = Peer::new(
+                &format!("peer{k}"),
+                Addr::new(format!("10.0.1.{k}"), 26379),
+                T0,
+                30_000,
+            );
+            p.inst.link.disconnected = false;
+            m.sentinels.push(p);
         }
     }
 

@@ -193,7 +193,12 @@ fn server(ex: &Exec, o: &mut String) {
     line(o, "redis_git_sha1", "00000000");
     line(o, "redis_git_dirty", 0);
     line(o, "redis_build_id", "0");
-    line(o, "redis_mode", "standalone");
+    let mode = if ex.server.sentinel_mode {
+        "sentinel"
+    } else {
+        "standalone"
+    };
+    line(o, "redis_mode", mode);
     line(o, "os", os_name());
     line(o, "arch_bits", 64);
     line(o, "monotonic_clock", "POSIX clock_gettime");

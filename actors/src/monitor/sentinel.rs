@@ -1,0 +1,459 @@
+//! The Sentinel itself: the actor clients talk to. It runs their commands (the Sentinel's
+//! command table), answers SENTINEL, INFO and ROLE from the masters' published views, passes
+//! votes, forced failovers and settings to the masters' actors, and is where their events end
+//! up: logged in Redis's format, published on the Sentinel's own pub/sub, and handed to the
+//! notification script. It also owns the config file (rewritten after every change worth
+//! keeping) and TILT.
+
+use super::master::{
+    ConfigChanged, EventRaised, HelloHeard, LinkSpawner, MasterMonitor, MonitorPeers,
+};
+use super::scripts::Scripts;
+use super::shared::{lock, Shared};
+use crate::cmd::{CommandTable, Effect};
+use crate::keyspace::state::Keyspace;
+use crate::keyspace::{ClientGone, Execute, Executed};
+use crate::metrics::Mailbox;
+use crate::sentinel::config::{MasterConfig, SentinelConfig};
+use crate::sentinel::hello::{Hello, HELLO_CHANNEL};
+use crate::sentinel::{Event, Level};
+use crate::server::unix_ms;
+use crate::session::Session;
+use actix::prelude::*;
+use bytes::{Bytes, BytesMut};
+use protocol::ReplyWriter;
+use std::pin::Pin;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// `SENTINEL_TILT_TRIGGER`: a timer gap this long (or a clock going back) means TILT.
+pub const TILT_TRIGGER: u64 = 2000;
+/// `SENTINEL_TILT_PERIOD`: how long TILT lasts once the clock behaves.
+pub const TILT_PERIOD: u64 = 30_000;
+
+/// A batch of commands from one client, run one by one; a command that needs a master's
+/// actor suspends it until the answer comes.
+pub(super) struct Batch {
+    pub session: Session,
+    pub cmds: Vec<Vec<Bytes>>,
+    pub next: usize,
+    pub out: BytesMut,
+}
+
+/// What a SENTINEL subcommand needs to finish.
+pub(super) enum Answer {
+    /// Written already.
+    Done,
+    /// Written when this completes (a master's actor answers).
+    Later(Pin<Box<dyn ActorFuture<SentinelActor, Output = Reply>>>),
+}
+
+/// A reply computed later, written into the batch's output.
+pub(super) type Reply = Box<dyn FnOnce(&mut ReplyWriter)>;
+
+pub struct SentinelActor {
+    pub(super) shared: Arc<Shared>,
+    ks: Keyspace,
+    table: CommandTable,
+    pub(super) monitors: Vec<(String, Addr<MasterMonitor>)>,
+    /// The Sentinel-wide settings (the masters' live in their views).
+    pub(super) config: SentinelConfig,
+    pub(super) spawn_link: LinkSpawner,
+    pub(super) log: slog::Logger,
+    pub(super) scripts: Scripts,
+    mailbox: Arc<Mailbox>,
+    last_tick: u64,
+    pub(super) tilt_start: u64,
+    flush_scheduled: bool,
+    me: Option<Addr<SentinelActor>>,
+    /// A new Sentinel: save the id it just picked as soon as it starts.
+    fresh_id: bool,
+}
+
+impl SentinelActor {
+    pub fn new(
+        shared: Arc<Shared>,
+        config: SentinelConfig,
+        spawn_link: LinkSpawner,
+        log: slog::Logger,
+    ) -> Self {
+        let mailbox = shared.server.mailboxes.register("sentinel/0");
+        let seed = unix_ms();
+        let databases = 1;
+        SentinelActor {
+            shared,
+            ks: Keyspace::new(databases, seed),
+            table: CommandTable::sentinel(),
+            monitors: Vec::new(),
+            config,
+            spawn_link,
+            scripts: Scripts::new(log.clone()),
+            log,
+            mailbox,
+            last_tick: unix_ms(),
+            tilt_start: 0,
+            flush_scheduled: false,
+            me: None,
+            fresh_id: false,
+        }
+    }
+
+    pub fn with_fresh_id(mut self, fresh: bool) -> Self {
+        self.fresh_id = fresh;
+        self
+    }
+
+    /// The mailbox clients' connections count their requests in.
+    pub fn mailbox(&self) -> Arc<Mailbox> {
+        self.mailbox.clone()
+    }
+
+    /// Starts watching `cfg`'s master (`sentinel monitor` at startup, SENTINEL MONITOR).
+    pub(super) fn monitor(&mut self, cfg: MasterConfig) {
+        let Some(me) = self.me.clone() else { return };
+        let peers = MonitorPeers {
+            events: me.clone().recipient(),
+            config: me.recipient(),
+        };
+        let name = cfg.name.clone();
+        let log = self.log.new(slog::o!("master" => name.clone()));
+        let m = MasterMonitor::new(
+            cfg,
+            self.shared.clone(),
+            peers,
+            self.spawn_link.clone(),
+            super::master::Clock::new(),
+            log,
+        );
+        self.monitors.push((name, m.start()));
+    }
+
+    pub(super) fn find(&self, name: &[u8]) -> Option<Addr<MasterMonitor>> {
+        self.monitors
+            .iter()
+            .find(|(n, _)| n.as_bytes() == name)
+            .map(|(_, a)| a.clone())
+    }
+
+    /// `sentinelFlushConfig`: the file gets the Sentinel's settings and every master's state.
+    pub(super) fn flush_config(&mut self) -> Result<(), String> {
+        let mut cfg = self.config.clone();
+        cfg.myid = Some(self.shared.myid.clone());
+        cfg.current_epoch = self.shared.current_epoch();
+        {
+            let a = lock(&self.shared.announce);
+            cfg.announce_ip = a.0.clone().filter(|ip| !ip.is_empty());
+            cfg.announce_port = a.1;
+        }
+        cfg.masters = self
+            .monitors
+            .iter()
+            .filter_map(|(name, _)| self.shared.views.get(name).map(|v| v.config()))
+            .collect();
+        let result = self
+            .shared
+            .server
+            .config
+            .rewrite_sentinel(&cfg.rewrite_lines());
+        match &result {
+            Ok(()) => slog::info!(self.log, "Sentinel new configuration saved on disk"),
+            Err(e) => slog::warn!(
+                self.log,
+                "WARNING: Sentinel was not able to save the new configuration on disk!!!: {e}"
+            ),
+        }
+        result
+    }
+
+    /// `sentinelEvent`: log (at its level), publish (unless debug), and run the master's
+    /// notification script for warnings.
+    pub(super) fn raise(&mut self, master: Option<&str>, event: &Event) {
+        let line = event.to_string();
+        match event.level {
+            Level::Warning => slog::warn!(self.log, "{line}"),
+            Level::Notice => slog::info!(self.log, "{line}"),
+            Level::Verbose => slog::debug!(self.log, "{line}"),
+            Level::Debug => slog::trace!(self.log, "{line}"),
+        }
+        if event.level != Level::Debug {
+            self.shared.server.pubsub.publish_from(
+                event.kind.as_bytes(),
+                event.payload.as_bytes(),
+                None,
+            );
+        }
+        if event.level == Level::Warning {
+            let script = master
+                .and_then(|m| self.shared.views.get(m))
+                .and_then(|v| v.cfg.notification_script.clone());
+            if let Some(script) = script {
+                self.scripts
+                    .queue(script, vec![event.kind.to_string(), event.payload.clone()]);
+            }
+        }
+    }
+
+    /// `sentinelCheckTiltCondition`, plus leaving TILT after its period.
+    fn check_tilt(&mut self) {
+        let now = unix_ms();
+        let delta = now as i64 - self.last_tick as i64;
+        self.last_tick = now;
+        if !(0..=TILT_TRIGGER as i64).contains(&delta) {
+            self.tilt_start = now;
+            if !self.shared.tilt.swap(true, Ordering::SeqCst) {
+                self.raise(None, &Event::warning("+tilt", "#tilt mode entered"));
+            }
+        } else if self.shared.tilt.load(Ordering::SeqCst)
+            && now.saturating_sub(self.tilt_start) > TILT_PERIOD
+        {
+            self.shared.tilt.store(false, Ordering::SeqCst);
+            self.raise(None, &Event::warning("-tilt", "#tilt mode exited"));
+        }
+    }
+
+    /// Runs the batch from `b.next` on; returns when done or suspended on a master's answer.
+    fn run_batch(
+        &mut self,
+        mut b: Batch,
+        ctx: &mut Context<Self>,
+    ) -> ResponseActFuture<Self, Executed> {
+        let now = unix_ms();
+        while b.next < b.cmds.len() {
+            let args = std::mem::take(&mut b.cmds[b.next]);
+            b.next += 1;
+            let outcome = self.table.run(
+                &mut self.ks,
+                &mut b.session,
+                &self.shared.server,
+                &mut b.out,
+                &args,
+                now,
+                false,
+            );
+            match outcome.effect {
+                Effect::Sentinel(argv) => {
+                    let resp = b.session.resp;
+                    let answer = {
+                        let mut out = ReplyWriter::new(&mut b.out, resp);
+                        self.command(&argv, &mut out, ctx)
+                    };
+                    if let Answer::Later(fut) = answer {
+                        return Box::pin(fut.then(move |reply, act, ctx| {
+                            let resp = b.session.resp;
+                            reply(&mut ReplyWriter::new(&mut b.out, resp));
+                            act.run_batch(b, ctx)
+                        }));
+                    }
+                }
+                Effect::SentinelInfo { text, sentinel } => {
+                    let text = self.info(text, sentinel);
+                    ReplyWriter::new(&mut b.out, b.session.resp).verbatim("txt", text.as_bytes());
+                }
+                Effect::Shutdown => {
+                    slog::warn!(self.log, "User requested shutdown...");
+                    slog::warn!(self.log, "Redis is now ready to exit, bye bye...");
+                    ctx.run_later(Duration::from_millis(10), |_, _| System::current().stop());
+                }
+                _ => {}
+            }
+        }
+        b.session.publish(unix_ms());
+        Box::pin(actix::fut::ready(Executed {
+            session: b.session,
+            out: b.out,
+        }))
+    }
+
+    /// The `# Sentinel` section after the server sections (`sentinelInfoCommand`).
+    fn info(&self, mut text: String, sentinel: bool) -> String {
+        if !sentinel {
+            return text;
+        }
+        if !text.is_empty() {
+            text.push_str("\r\n");
+        }
+        let tilt = self.shared.tilt.load(Ordering::SeqCst);
+        let since = if tilt {
+            (unix_ms().saturating_sub(self.tilt_start) / 1000) as i64
+        } else {
+            -1
+        };
+        text.push_str(&format!(
+            "# Sentinel\r\nsentinel_masters:{}\r\nsentinel_tilt:{}\r\nsentinel_tilt_since_seconds:{}\r\nsentinel_running_scripts:{}\r\nsentinel_scripts_queue_length:{}\r\nsentinel_simulate_failure_flags:{}\r\n",
+            self.monitors.len(),
+            tilt as u8,
+            since,
+            self.scripts.running(),
+            self.scripts.queued(),
+            self.shared.simfailure.load(Ordering::SeqCst),
+        ));
+        for (i, (name, _)) in self.monitors.iter().enumerate() {
+            if let Some(v) = self.shared.views.get(name) {
+                let addr = v.state.current_address().clone();
+                let line = crate::sentinel::report::info_master_line(
+                    i,
+                    &v.state,
+                    &addr,
+                    v.state.sentinels.len() + 1,
+                );
+                text.push_str(&line);
+                text.push_str("\r\n");
+            }
+        }
+        text
+    }
+
+    /// SENTINEL, ROLE and PUBLISH (INFO is [`Effect::SentinelInfo`]).
+    fn command(
+        &mut self,
+        argv: &[Bytes],
+        out: &mut ReplyWriter,
+        ctx: &mut Context<Self>,
+    ) -> Answer {
+        let name = argv[0].to_ascii_lowercase();
+        match &name[..] {
+            b"role" => {
+                out.array(2);
+                out.bulk(b"sentinel");
+                out.array(self.monitors.len());
+                for (n, _) in &self.monitors {
+                    out.bulk(n.as_bytes());
+                }
+                Answer::Done
+            }
+            b"publish" => {
+                self.publish(&argv[1], &argv[2], out);
+                Answer::Done
+            }
+            _ => self.sentinel(&argv[1..], out, ctx),
+        }
+    }
+
+    /// `sentinelPublishCommand`: only hellos, which go to the master they are about.
+    fn publish(&mut self, channel: &[u8], payload: &[u8], out: &mut ReplyWriter) {
+        if channel != HELLO_CHANNEL.as_bytes() {
+            out.error("ERR Only HELLO messages are accepted by Sentinel instances.");
+            return;
+        }
+        if let Ok(h) = std::str::from_utf8(payload)
+            .map_err(|_| ())
+            .and_then(|t| Hello::parse(t).map_err(|_| ()))
+        {
+            if let Some(m) = self.find(h.master_name.as_bytes()) {
+                m.do_send(HelloHeard(h));
+            }
+        }
+        out.int(1);
+    }
+}
+
+impl Actor for SentinelActor {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Self::Context) {
+        self.me = Some(ctx.address());
+        let masters = std::mem::take(&mut self.config.masters);
+        for m in &masters {
+            self.monitor(m.clone());
+        }
+        if self.fresh_id {
+            let _ = self.flush_config();
+        }
+        slog::warn!(self.log, "Sentinel ID is {}", self.shared.myid);
+        for m in &masters {
+            let e = Event::warning(
+                "+monitor",
+                format!(
+                    "master {} {} {} quorum {}",
+                    m.name, m.host, m.port, m.quorum
+                ),
+            );
+            self.raise(Some(&m.name), &e);
+        }
+        ctx.run_interval(Duration::from_millis(100), |act, _| {
+            let _h = act.mailbox.handling();
+            act.check_tilt();
+            act.scripts.run_pending();
+        });
+    }
+}
+
+impl Handler<Execute> for SentinelActor {
+    type Result = ResponseActFuture<Self, Executed>;
+
+    fn handle(&mut self, msg: Execute, ctx: &mut Self::Context) -> Self::Result {
+        let _h = self.mailbox.handling();
+        let b = Batch {
+            session: msg.session,
+            cmds: msg.cmds,
+            next: 0,
+            out: msg.out,
+        };
+        self.run_batch(b, ctx)
+    }
+}
+
+impl Handler<ClientGone> for SentinelActor {
+    type Result = ();
+
+    fn handle(&mut self, _: ClientGone, _: &mut Self::Context) {}
+}
+
+impl Handler<EventRaised> for SentinelActor {
+    type Result = ();
+
+    fn handle(&mut self, msg: EventRaised, _: &mut Self::Context) {
+        let _h = self.mailbox.handling();
+        self.raise(Some(&msg.master), &msg.event);
+        self.scripts.on_event(&msg.master, &msg.event, &self.shared);
+        let flags = self.shared.simfailure.load(Ordering::SeqCst);
+        let crash = match msg.event.kind {
+            "+elected-leader" => flags & super::SIMFAILURE_CRASH_AFTER_ELECTION != 0,
+            "+promoted-slave" => flags & super::SIMFAILURE_CRASH_AFTER_PROMOTION != 0,
+            _ => false,
+        };
+        if crash {
+            slog::warn!(
+                self.log,
+                "Sentinel CRASH because of SENTINEL simulate-failure"
+            );
+            std::process::exit(99);
+        }
+    }
+}
+
+/// Flushes once for every burst of changes.
+#[derive(Message)]
+#[rtype(result = "()")]
+struct FlushNow;
+
+impl Handler<ConfigChanged> for SentinelActor {
+    type Result = ();
+
+    fn handle(&mut self, _: ConfigChanged, ctx: &mut Self::Context) {
+        if !self.flush_scheduled {
+            self.flush_scheduled = true;
+            ctx.notify(FlushNow);
+        }
+    }
+}
+
+impl Handler<FlushNow> for SentinelActor {
+    type Result = ();
+
+    fn handle(&mut self, _: FlushNow, _: &mut Self::Context) {
+        let _h = self.mailbox.handling();
+        self.flush_scheduled = false;
+        let _ = self.flush_config();
+    }
+}
+
+impl Handler<crate::keyspace::ShutdownOnSignal> for SentinelActor {
+    type Result = ();
+
+    fn handle(&mut self, _: crate::keyspace::ShutdownOnSignal, _: &mut Self::Context) {
+        slog::warn!(self.log, "User requested shutdown...");
+        System::current().stop();
+    }
+}

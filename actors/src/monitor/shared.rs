@@ -1,0 +1,127 @@
+//! What a Sentinel's actors share: its identity, the epoch all its masters count in, TILT, and
+//! the latest view of each monitored master (a read-mostly registry: the masters' actors
+//! write their own entry after every change, the client-facing actor reads them to answer
+//! SENTINEL MASTER and INFO).
+
+use crate::sentinel::config::MasterConfig;
+use crate::sentinel::state::MasterState;
+use crate::sentinel::Addr;
+use crate::server::ServerContext;
+use dashmap::DashMap;
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// The Sentinel-wide state every monitor reads.
+pub struct Shared {
+    /// `sentinel myid`: 40 hex digits.
+    pub myid: String,
+    /// `sentinel current-epoch`, shared by all masters.
+    current_epoch: AtomicU64,
+    /// TILT: observe, do not act.
+    pub tilt: AtomicBool,
+    /// `SENTINEL SIMULATE-FAILURE` flags.
+    pub simfailure: AtomicU32,
+    /// The port clients reach us on (for hellos when `announce-port` is 0).
+    pub port: u16,
+    /// `sentinel announce-ip` / `announce-port`.
+    pub announce: Mutex<(Option<String>, u16)>,
+    /// `sentinel sentinel-user` / `sentinel-pass`: how we log into other Sentinels.
+    pub peer_auth: Mutex<(Option<String>, Option<String>)>,
+    pub views: DashMap<String, Arc<View>>,
+    /// The process's registries (mailboxes, pub/sub, clients) and config.
+    pub server: Arc<ServerContext>,
+}
+
+impl Shared {
+    pub fn new(myid: String, current_epoch: u64, port: u16, server: Arc<ServerContext>) -> Self {
+        Shared {
+            myid,
+            current_epoch: AtomicU64::new(current_epoch),
+            tilt: AtomicBool::new(false),
+            simfailure: AtomicU32::new(0),
+            port,
+            announce: Mutex::new((None, 0)),
+            peer_auth: Mutex::new((None, None)),
+            views: DashMap::new(),
+            server,
+        }
+    }
+
+    /// Takes the Sentinel-wide settings that links and hellos use.
+    pub fn configure(&self, cfg: &crate::sentinel::config::SentinelConfig) {
+        *lock(&self.announce) = (cfg.announce_ip.clone(), cfg.announce_port);
+        *lock(&self.peer_auth) = (cfg.sentinel_user.clone(), cfg.sentinel_pass.clone());
+    }
+
+    pub fn current_epoch(&self) -> u64 {
+        self.current_epoch.load(Ordering::SeqCst)
+    }
+
+    /// Runs `f` on a copy of the epoch and keeps the larger of the two: epochs only grow.
+    pub fn with_epoch<R>(&self, f: impl FnOnce(&mut u64) -> R) -> R {
+        let mut e = self.current_epoch();
+        let r = f(&mut e);
+        self.current_epoch.fetch_max(e, Ordering::SeqCst);
+        r
+    }
+
+    /// The address and port our hellos announce, given the local address of the link.
+    pub fn announced(&self, local_ip: Option<&str>) -> (String, u16) {
+        let a = lock(&self.announce);
+        let ip =
+            a.0.clone()
+                .filter(|ip| !ip.is_empty())
+                .or_else(|| local_ip.map(str::to_string))
+                .unwrap_or_else(|| "127.0.0.1".into());
+        let port = if a.1 != 0 { a.1 } else { self.port };
+        (ip, port)
+    }
+}
+
+pub fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// One master as its monitor last saw it.
+#[derive(Debug, Clone)]
+pub struct View {
+    pub state: MasterState,
+    /// The settings that are not state: auth, scripts, renamed commands.
+    pub cfg: MasterConfig,
+    /// Commands sent and not answered, on the master's link, each replica's (in the order of
+    /// `state.replicas`) and each peer's (order of `state.sentinels`).
+    pub pending_master: usize,
+    pub pending_replicas: Vec<usize>,
+    pub pending_peers: Vec<usize>,
+    /// `SENTINEL INFO-CACHE`: the last INFO text of the master and each replica, with when.
+    pub info: Vec<(Addr, u64, String)>,
+}
+
+impl View {
+    /// The master's settings and state as the config file keeps them.
+    pub fn config(&self) -> MasterConfig {
+        let s = &self.state;
+        let mut c = self.cfg.clone();
+        c.name = s.inst.name.clone();
+        c.host = s.inst.addr.host.clone();
+        c.port = s.inst.addr.port;
+        c.quorum = s.quorum;
+        c.down_after_ms = s.inst.down_after_period;
+        c.failover_timeout_ms = s.failover_timeout;
+        c.parallel_syncs = s.parallel_syncs as u64;
+        c.master_reboot_down_after_period = s.inst.master_reboot_down_after_period;
+        c.config_epoch = s.config_epoch;
+        c.leader_epoch = s.vote.leader_epoch;
+        c.known_replicas = s
+            .replicas
+            .iter()
+            .map(|r| (r.inst.addr.host.clone(), r.inst.addr.port))
+            .collect();
+        c.known_sentinels = s
+            .sentinels
+            .iter()
+            .map(|p| (p.inst.addr.host.clone(), p.inst.addr.port, p.runid.clone()))
+            .collect();
+        c
+    }
+}
