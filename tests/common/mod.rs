@@ -24,6 +24,7 @@
 #![allow(dead_code)]
 
 pub mod dataset;
+pub mod sentinels;
 pub mod topology;
 
 use std::collections::HashSet;

@@ -24,7 +24,7 @@ use std::time::Duration;
 
 /// `SENTINEL_MAX_PENDING_COMMANDS`: a link this far behind gets no more periodic commands.
 const MAX_PENDING: usize = 100;
-/// How often the timer runs (`server.hz` 10).
+/// The longest gap between timer passes (`server.hz` 10, randomised up to 20).
 const TICK: Duration = Duration::from_millis(100);
 
 /// A Sentinel event, to be logged, published and handed to the notification script.
@@ -517,6 +517,13 @@ impl MasterMonitor {
 
     /// Emits the step's events and carries out its actions.
     fn apply(&mut self, step: Step) {
+        if step.events.iter().any(|e| e.kind == "+promoted-slave") {
+            // `sentinelForceHelloUpdateForMaster`: the new configuration goes out at the next
+            // pass instead of up to 2 s later, so the other Sentinels switch at once.
+            for l in self.links.values_mut() {
+                l.last_pub_time = 0;
+            }
+        }
         for event in step.events {
             self.peers.events.do_send(EventRaised {
                 master: self.state.inst.name.clone(),
@@ -585,6 +592,18 @@ impl MasterMonitor {
         for (tag, args) in cmds {
             self.send(&t, tag, args);
         }
+    }
+
+    /// The next timer pass in 50 to 100 ms: Redis's Sentinel changes `hz` at random on every
+    /// pass so that Sentinels do not act in lockstep (and start failovers at the same moment).
+    fn schedule_tick(&mut self, ctx: &mut Context<Self>) {
+        let jitter = self.rng.below(TICK.as_millis() as u64 / 2);
+        let next = TICK - Duration::from_millis(jitter);
+        ctx.run_later(next, |act, ctx| {
+            let _h = act.mailbox.handling();
+            act.tick(ctx);
+            act.schedule_tick(ctx);
+        });
     }
 
     /// One pass of `sentinelHandleRedisInstance` over the master, its replicas and peers.
@@ -757,10 +776,7 @@ impl Actor for MasterMonitor {
     type Context = Context<Self>;
 
     fn started(&mut self, ctx: &mut Self::Context) {
-        ctx.run_interval(TICK, |act, ctx| {
-            let _h = act.mailbox.handling();
-            act.tick(ctx);
-        });
+        self.schedule_tick(ctx);
         self.finish();
     }
 

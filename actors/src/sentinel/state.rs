@@ -1427,7 +1427,8 @@ mod tests {
         // Nobody else voted yet: we vote for ourselves but 1 of 3 is not enough.
         let step = m.failover_step(now, &mut epoch, ME, 0);
         assert_eq!(kinds(&step), ["+vote-for-leader"]);
-        assert_eq!(step.events[0].payload, "master mymaster 10.0.0.1 6379 me 1");
+        // As Redis logs it: `+vote-for-leader <leader> <epoch>`, no instance.
+        assert_eq!(step.events[0].payload, "me 1");
         // One peer grants us its vote: elected.
         now += 300;
         m.peer_reply(0, now, true, ME, 1);
@@ -1548,7 +1549,7 @@ mod tests {
         let (leader, le, step) = m.vote_leader(T0, &mut epoch, 4, "A", ME, 123);
         assert_eq!((leader.as_deref(), le), (Some("A"), 4));
         assert_eq!(kinds(&step), ["+new-epoch", "+vote-for-leader"]);
-        assert_eq!(step.events[1].payload, "master mymaster 10.0.0.1 6379 A 4");
+        assert_eq!(step.events[1].payload, "A 4");
         assert_eq!(m.failover_start_time, T0 + 123);
         let (leader, le, step) = m.vote_leader(T0, &mut epoch, 4, "B", ME, 0);
         assert_eq!((leader.as_deref(), le), (Some("A"), 4));

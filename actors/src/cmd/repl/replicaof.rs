@@ -42,6 +42,9 @@ fn replicaof(ex: &mut Exec, args: Args) -> Result<(), CmdError> {
     if a[0].eq_ignore_ascii_case(b"no") && a[1].eq_ignore_ascii_case(b"one") {
         if ex.ks.repl.master.is_some() {
             ex.effect = Effect::ReplicaOf(None);
+            // At once, as Redis changes `masterhost` at once: a CONFIG REWRITE later in the
+            // same transaction (Sentinel sends exactly that) must see it.
+            ex.server.config.set_replicaof(None);
         }
         ex.out.ok();
         return Ok(());
@@ -60,6 +63,7 @@ fn replicaof(ex: &mut Exec, args: Args) -> Result<(), CmdError> {
             return Ok(());
         }
     }
+    ex.server.config.set_replicaof(Some((host.clone(), port)));
     ex.effect = Effect::ReplicaOf(Some((host, port)));
     ex.out.ok();
     Ok(())
