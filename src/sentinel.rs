@@ -131,6 +131,6 @@ pub fn run(cfg: Arc<ServerConfig>, used_memory: fn() -> u64) -> i32 {
         slog::info!(log, "Removing the pid file.");
         let _ = std::fs::remove_file(&pidfile);
     }
-    slog::warn!(log, "Redis is now ready to exit, bye bye...");
+    slog::warn!(log, "Sentinel is now ready to exit, bye bye...");
     code
 }

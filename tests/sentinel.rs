@@ -72,6 +72,66 @@ fn real_redis_py_follows_failover() {
     redis_py(Flavor::Real, &three(Flavor::Real));
 }
 
+#[test]
+fn tilt_after_a_stall() {
+    tilt(Flavor::Redactor);
+}
+
+#[test]
+fn real_tilt_after_a_stall() {
+    tilt(Flavor::Real);
+}
+
+/// A Sentinel frozen (SIGSTOP) for longer than the TILT trigger (2 s) finds its timer late
+/// when it runs again, enters TILT (`+tilt #tilt mode entered`, INFO `sentinel_tilt:1`) and
+/// stops acting on what it sees for the TILT period.
+fn tilt(flavor: Flavor) {
+    if !sentinels::available(&[flavor]) {
+        return;
+    }
+    let master = sentinels::start_server(flavor, HOSTS.servers[0], None);
+    let sentinel = sentinels::Sentinel::start(
+        flavor,
+        HOSTS.sentinels[0],
+        (HOSTS.servers[0], master.port),
+        false,
+    );
+    topology::wait_for("the master's INFO seen", WAIT, || {
+        let m = sentinel.master()?;
+        match m.get("role-reported").map(String::as_str) {
+            Some("master") if m.get("info-refresh").is_some_and(|r| r != "0") => Ok(()),
+            _ => Err(format!("{m:?}")),
+        }
+    });
+    let pid = sentinel.pid().expect("sentinel running").to_string();
+    let signal = |sig: &str| {
+        let ok = Command::new("kill")
+            .args([sig, &pid])
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "kill {sig} {pid}");
+    };
+    signal("-STOP");
+    std::thread::sleep(Duration::from_millis(3000));
+    signal("-CONT");
+    topology::wait_for("TILT after the stall", Duration::from_secs(10), || {
+        let info = sentinel.cmd_str(&["INFO", "sentinel"]);
+        if info.contains("sentinel_tilt:1") {
+            Ok(())
+        } else {
+            Err(info)
+        }
+    });
+    let log = std::fs::read_to_string(sentinel.dir.path().join("sentinel.log")).unwrap_or_default();
+    assert!(
+        log.contains("# +tilt #tilt mode entered"),
+        "{}",
+        sentinel.diagnostics()
+    );
+    // The master was never reported down: TILT keeps the Sentinel from judging on stale times.
+    assert!(!log.contains("+sdown master"), "{log}");
+}
+
 // ---------------------------------------------------------------------------
 // redis-py
 // ---------------------------------------------------------------------------

@@ -100,7 +100,9 @@ fn sentinel_configs_load_in_sentinel_mode() {
             .into_iter()
             .map(|d| d.args)
             .collect();
+        let announce = format!("announce-ip {bind}");
         let want: Vec<Vec<String>> = [
+            announce.as_str(),
             "monitor mymaster 127.0.0.5 6379 2",
             "auth-pass mymaster redis",
             "down-after-milliseconds mymaster 30000",

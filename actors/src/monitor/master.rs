@@ -171,6 +171,8 @@ pub struct MasterMonitor {
     info: HashMap<Target, (u64, String)>,
     rng: Rng,
     flush: bool,
+    /// The `failover_start_time` whose delay was logged (`failover_delay_logged`).
+    failover_delay_logged: u64,
     log: slog::Logger,
     mailbox: Arc<Mailbox>,
 }
@@ -231,6 +233,7 @@ impl MasterMonitor {
             info: HashMap::new(),
             rng: Rng::new(seed),
             flush: false,
+            failover_delay_logged: 0,
             log,
             mailbox,
         };
@@ -594,6 +597,28 @@ impl MasterMonitor {
         }
     }
 
+    /// `sentinelStartFailoverIfNeeded`'s note, once per attempt, when ODOWN comes too soon
+    /// after the last failover attempt (or a vote for another Sentinel) to start one.
+    fn log_failover_delay(&mut self, now: u64) {
+        let check = crate::sentinel::vote::start_failover_check(
+            now,
+            self.state.o_down,
+            self.state.failover_in_progress,
+            self.state.failover_start_time,
+            self.state.failover_timeout,
+        );
+        if let crate::sentinel::vote::StartCheck::TooSoon { not_before } = check {
+            if self.failover_delay_logged != self.state.failover_start_time {
+                self.failover_delay_logged = self.state.failover_start_time;
+                slog::warn!(
+                    self.log,
+                    "Next failover delay: I will not start a failover before {}",
+                    ctime(not_before / 1000)
+                );
+            }
+        }
+    }
+
     /// The next timer pass in 50 to 100 ms: Redis's Sentinel changes `hz` at random on every
     /// pass so that Sentinels do not act in lockstep (and start failovers at the same moment).
     fn schedule_tick(&mut self, ctx: &mut Context<Self>) {
@@ -609,11 +634,17 @@ impl MasterMonitor {
     /// One pass of `sentinelHandleRedisInstance` over the master, its replicas and peers.
     fn tick(&mut self, ctx: &mut Context<Self>) {
         let now = self.clock.now();
+        if let Some(event) = self.shared.check_tilt(crate::server::unix_ms()) {
+            self.peers.events.do_send(EventRaised {
+                master: String::new(),
+                event,
+            });
+        }
         for t in self.targets() {
             self.ensure_links(&t, now, ctx);
             self.periodic(&t, now);
         }
-        if !self.shared.tilt.load(std::sync::atomic::Ordering::SeqCst) {
+        if !self.shared.in_tilt() {
             let mut step = self.state.check_sdown(now);
             for i in 0..self.state.replicas.len() {
                 let s = self.state.check_replica_sdown(i, now);
@@ -625,6 +656,7 @@ impl MasterMonitor {
             }
             merge(&mut step, self.state.check_odown(now));
             self.apply(step);
+            self.log_failover_delay(now);
             let desync = self.desync();
             let shared = self.shared.clone();
             let (started, step) =
@@ -703,7 +735,7 @@ impl MasterMonitor {
                 };
                 let fields = InfoFields::parse(&text);
                 self.info.insert(t.clone(), (now, text));
-                let tilt = self.shared.tilt.load(std::sync::atomic::Ordering::SeqCst);
+                let tilt = self.shared.in_tilt();
                 let step = match t {
                     Target::Master => self.state.master_info(now, &fields),
                     Target::Replica(a) => {
@@ -765,6 +797,20 @@ impl MasterMonitor {
         }
         self.apply(step);
     }
+}
+
+/// C's `ctime` without its newline: `Tue Nov 24 22:36:27 2026`, local time.
+fn ctime(secs: u64) -> String {
+    let t = secs as libc::time_t;
+    let mut buf = [0 as libc::c_char; 32];
+    // SAFETY: ctime_r writes at most 26 bytes into the buffer we own.
+    let p = unsafe { libc::ctime_r(&t, buf.as_mut_ptr()) };
+    if p.is_null() {
+        return secs.to_string();
+    }
+    // SAFETY: on success the buffer holds a NUL-terminated string.
+    let s = unsafe { std::ffi::CStr::from_ptr(buf.as_ptr()) };
+    s.to_string_lossy().trim_end().to_string()
 }
 
 fn merge(into: &mut Step, from: Step) {
@@ -875,7 +921,7 @@ impl Handler<AskMasterDown> for MasterMonitor {
 
     fn handle(&mut self, msg: AskMasterDown, _: &mut Self::Context) -> MasterDownAnswer {
         let _h = self.mailbox.handling();
-        let tilt = self.shared.tilt.load(std::sync::atomic::Ordering::SeqCst);
+        let tilt = self.shared.in_tilt();
         let down = !tilt && self.state.inst.s_down;
         let mut answer = MasterDownAnswer {
             down,

@@ -27,11 +27,6 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// `SENTINEL_TILT_TRIGGER`: a timer gap this long (or a clock going back) means TILT.
-pub const TILT_TRIGGER: u64 = 2000;
-/// `SENTINEL_TILT_PERIOD`: how long TILT lasts once the clock behaves.
-pub const TILT_PERIOD: u64 = 30_000;
-
 /// A batch of commands from one client, run one by one; a command that needs a master's
 /// actor suspends it until the answer comes.
 pub(super) struct Batch {
@@ -63,8 +58,6 @@ pub struct SentinelActor {
     pub(super) log: slog::Logger,
     pub(super) scripts: Scripts,
     mailbox: Arc<Mailbox>,
-    last_tick: u64,
-    pub(super) tilt_start: u64,
     flush_scheduled: bool,
     me: Option<Addr<SentinelActor>>,
     /// A new Sentinel: save the id it just picked as soon as it starts.
@@ -91,8 +84,6 @@ impl SentinelActor {
             scripts: Scripts::new(log.clone()),
             log,
             mailbox,
-            last_tick: unix_ms(),
-            tilt_start: 0,
             flush_scheduled: false,
             me: None,
             fresh_id: false,
@@ -194,21 +185,9 @@ impl SentinelActor {
         }
     }
 
-    /// `sentinelCheckTiltCondition`, plus leaving TILT after its period.
     fn check_tilt(&mut self) {
-        let now = unix_ms();
-        let delta = now as i64 - self.last_tick as i64;
-        self.last_tick = now;
-        if !(0..=TILT_TRIGGER as i64).contains(&delta) {
-            self.tilt_start = now;
-            if !self.shared.tilt.swap(true, Ordering::SeqCst) {
-                self.raise(None, &Event::warning("+tilt", "#tilt mode entered"));
-            }
-        } else if self.shared.tilt.load(Ordering::SeqCst)
-            && now.saturating_sub(self.tilt_start) > TILT_PERIOD
-        {
-            self.shared.tilt.store(false, Ordering::SeqCst);
-            self.raise(None, &Event::warning("-tilt", "#tilt mode exited"));
+        if let Some(e) = self.shared.check_tilt(unix_ms()) {
+            self.raise(None, &e);
         }
     }
 
@@ -252,7 +231,6 @@ impl SentinelActor {
                 }
                 Effect::Shutdown => {
                     slog::warn!(self.log, "User requested shutdown...");
-                    slog::warn!(self.log, "Redis is now ready to exit, bye bye...");
                     ctx.run_later(Duration::from_millis(10), |_, _| System::current().stop());
                 }
                 _ => {}
@@ -273,9 +251,10 @@ impl SentinelActor {
         if !text.is_empty() {
             text.push_str("\r\n");
         }
-        let tilt = self.shared.tilt.load(Ordering::SeqCst);
+        let tilt = self.shared.in_tilt();
         let since = if tilt {
-            (unix_ms().saturating_sub(self.tilt_start) / 1000) as i64
+            let start = self.shared.tilt_start.load(Ordering::SeqCst);
+            (unix_ms().saturating_sub(start) / 1000) as i64
         } else {
             -1
         };
@@ -457,3 +436,7 @@ impl Handler<crate::keyspace::ShutdownOnSignal> for SentinelActor {
         System::current().stop();
     }
 }
+
+#[cfg(test)]
+#[path = "sentinel_tests.rs"]
+mod tests;

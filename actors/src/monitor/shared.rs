@@ -6,6 +6,7 @@
 use crate::sentinel::config::MasterConfig;
 use crate::sentinel::state::MasterState;
 use crate::sentinel::Addr;
+use crate::sentinel::Event;
 use crate::server::ServerContext;
 use dashmap::DashMap;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
@@ -19,6 +20,10 @@ pub struct Shared {
     current_epoch: AtomicU64,
     /// TILT: observe, do not act.
     pub tilt: AtomicBool,
+    /// When TILT was (last) entered, Unix ms.
+    pub tilt_start: AtomicU64,
+    /// The last timer pass of any of the Sentinel's actors, Unix ms.
+    last_pass: AtomicU64,
     /// `SENTINEL SIMULATE-FAILURE` flags.
     pub simfailure: AtomicU32,
     /// The port clients reach us on (for hellos when `announce-port` is 0).
@@ -38,6 +43,8 @@ impl Shared {
             myid,
             current_epoch: AtomicU64::new(current_epoch),
             tilt: AtomicBool::new(false),
+            tilt_start: AtomicU64::new(0),
+            last_pass: AtomicU64::new(0),
             simfailure: AtomicU32::new(0),
             port,
             announce: Mutex::new((None, 0)),
@@ -51,6 +58,33 @@ impl Shared {
     pub fn configure(&self, cfg: &crate::sentinel::config::SentinelConfig) {
         *lock(&self.announce) = (cfg.announce_ip.clone(), cfg.announce_port);
         *lock(&self.peer_auth) = (cfg.sentinel_user.clone(), cfg.sentinel_pass.clone());
+    }
+
+    /// `sentinelCheckTiltCondition`, run by whichever actor's timer passes first: a gap of
+    /// more than 2 s since the last pass (the process was stalled) or a clock that went back
+    /// means TILT, left again after 30 s of normal passes. Returns the event to raise.
+    pub fn check_tilt(&self, now: u64) -> Option<Event> {
+        let prev = self.last_pass.swap(now, Ordering::SeqCst);
+        if prev == 0 {
+            return None;
+        }
+        let delta = now as i64 - prev as i64;
+        if !(0..=TILT_TRIGGER as i64).contains(&delta) {
+            self.tilt_start.store(now, Ordering::SeqCst);
+            if !self.tilt.swap(true, Ordering::SeqCst) {
+                return Some(Event::warning("+tilt", "#tilt mode entered"));
+            }
+        } else if self.tilt.load(Ordering::SeqCst)
+            && now.saturating_sub(self.tilt_start.load(Ordering::SeqCst)) > TILT_PERIOD
+            && self.tilt.swap(false, Ordering::SeqCst)
+        {
+            return Some(Event::warning("-tilt", "#tilt mode exited"));
+        }
+        None
+    }
+
+    pub fn in_tilt(&self) -> bool {
+        self.tilt.load(Ordering::SeqCst)
     }
 
     pub fn current_epoch(&self) -> u64 {
@@ -77,6 +111,11 @@ impl Shared {
         (ip, port)
     }
 }
+
+/// `SENTINEL_TILT_TRIGGER`: a timer gap this long (or a clock going back) means TILT.
+pub const TILT_TRIGGER: u64 = 2000;
+/// `SENTINEL_TILT_PERIOD`: how long TILT lasts once the clock behaves.
+pub const TILT_PERIOD: u64 = 30_000;
 
 pub fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
@@ -123,5 +162,39 @@ impl View {
             .map(|p| (p.inst.addr.host.clone(), p.inst.addr.port, p.runid.clone()))
             .collect();
         c
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{FixedConfig, Tunables};
+
+    /// (now, event expected): passes every 100 ms, a 2.5 s stall, 30 s of normal passes,
+    /// a clock going back.
+    #[test]
+    fn tilt_enters_on_a_stall_or_a_clock_jump_and_leaves_after_its_period() {
+        let server = Arc::new(ServerContext::new(
+            Arc::new(FixedConfig(Arc::new(Tunables::default()))),
+            slog::Logger::root(slog::Discard, slog::o!()),
+            || 0,
+        ));
+        let s = Shared::new("x".repeat(40), 0, 26379, server);
+        let t0 = 1_000_000;
+        let mut cases = vec![(t0, None), (t0 + 100, None), (t0 + 2100, None)];
+        cases.push((t0 + 4700, Some("+tilt")));
+        let mut t = t0 + 4700;
+        while t < t0 + 4700 + 30_000 {
+            t += 100;
+            cases.push((t, None));
+        }
+        cases.push((t + 100, Some("-tilt")));
+        cases.push((t + 200, None));
+        cases.push((t + 100, Some("+tilt")));
+        for (now, want) in cases {
+            let got = s.check_tilt(now).map(|e| e.kind);
+            assert_eq!(got, want, "at {}", now - t0);
+        }
+        assert!(s.in_tilt());
     }
 }
