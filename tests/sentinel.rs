@@ -132,6 +132,102 @@ fn tilt(flavor: Flavor) {
     assert!(!log.contains("+sdown master"), "{log}");
 }
 
+#[test]
+fn scripts_run_on_events() {
+    scripts(Flavor::Redactor);
+}
+
+#[test]
+fn real_scripts_run_on_events() {
+    scripts(Flavor::Real);
+}
+
+/// `notification-script` gets every warning event as `<type> <description>`;
+/// `client-reconfig-script` gets `<master> <leader|observer> start <from ip> <from port>
+/// <to ip> <to port>`: the leader at the promotion, the others when they learn the new
+/// configuration.
+fn scripts(flavor: Flavor) {
+    let Some(mut c) = sentinels::Cluster::start(HOSTS, flavor, &three(flavor)) else {
+        return;
+    };
+    for s in &mut c.sentinels {
+        let dir = s.dir.path().to_path_buf();
+        for (name, log) in [("notify.sh", "notify.log"), ("reconf.sh", "reconf.log")] {
+            let script = dir.join(name);
+            let body = format!("#!/bin/sh\necho \"$@\" >> {}\n", dir.join(log).display());
+            std::fs::write(&script, body).expect("write script");
+            let chmod = Command::new("chmod").arg("+x").arg(&script).status();
+            assert!(chmod.is_ok_and(|st| st.success()));
+        }
+        let mut conf = std::fs::read_to_string(&s.conf).expect("read sentinel.conf");
+        conf.push_str(&format!(
+            "sentinel notification-script {MASTER_NAME} {}\nsentinel client-reconfig-script {MASTER_NAME} {}\n",
+            dir.join("notify.sh").display(),
+            dir.join("reconf.sh").display()
+        ));
+        std::fs::write(&s.conf, conf).expect("write sentinel.conf");
+        s.restart();
+    }
+    c.wait_discovery(2);
+    let old = Cluster::addr(&c.nodes[0]).replace(':', " ");
+    let s0 = &c.sentinels[0];
+    topology::wait_for(
+        "SENTINEL FAILOVER accepted",
+        Duration::from_secs(30),
+        || match s0.cmd_str(&["SENTINEL", "FAILOVER", MASTER_NAME]).as_str() {
+            "+OK\\r\\n" => Ok(()),
+            r => Err(r.to_string()),
+        },
+    );
+    let read = |s: &sentinels::Sentinel, log: &str| {
+        std::fs::read_to_string(s.dir.path().join(log)).unwrap_or_default()
+    };
+    let mut new = String::new();
+    topology::wait_for("the leader's scripts", WAIT, || {
+        let notify = read(s0, "notify.log");
+        let reconf = read(s0, "reconf.log");
+        let switched = notify
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("+switch-master {MASTER_NAME} {old} ")));
+        match (switched, reconf.lines().next()) {
+            (Some(to), Some(r)) => {
+                new = to.to_string();
+                assert_eq!(r, format!("{MASTER_NAME} leader start {old} {new}"));
+                Ok(())
+            }
+            _ => Err(format!("notify.log:\n{notify}\nreconf.log:\n{reconf}")),
+        }
+    });
+    let notify = read(s0, "notify.log");
+    for event in [
+        "+new-epoch",
+        "+try-failover",
+        "+elected-leader",
+        "+promoted-slave",
+    ] {
+        assert!(
+            notify.lines().any(|l| l.starts_with(event)),
+            "{event} missing:\n{notify}"
+        );
+    }
+    assert!(
+        !notify.lines().any(|l| l.starts_with("+slave ")),
+        "notice-level events run no script:\n{notify}"
+    );
+    let observer = format!("{MASTER_NAME} observer start {old} {new}");
+    topology::wait_for("an observer's reconfiguration script", WAIT, || {
+        let seen: Vec<String> = c.sentinels[1..]
+            .iter()
+            .map(|s| read(s, "reconf.log"))
+            .collect();
+        if seen.iter().any(|r| r.lines().any(|l| l == observer)) {
+            Ok(())
+        } else {
+            Err(format!("{seen:?}"))
+        }
+    });
+}
+
 // ---------------------------------------------------------------------------
 // redis-py
 // ---------------------------------------------------------------------------
