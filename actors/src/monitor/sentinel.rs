@@ -101,8 +101,17 @@ impl SentinelActor {
     }
 
     /// Starts watching `cfg`'s master (`sentinel monitor` at startup, SENTINEL MONITOR).
-    pub(super) fn monitor(&mut self, cfg: MasterConfig) {
+    pub(super) fn monitor(&mut self, mut cfg: MasterConfig) {
         let Some(me) = self.me.clone() else { return };
+        // A master named by host name is shown by that name with `announce-hostnames yes`,
+        // by its address otherwise (Redis keeps both and picks when it shows one).
+        if !self.config.announce_hostnames
+            && crate::sentinel::command::numeric_host(&cfg.host).is_none()
+        {
+            if let Some(ip) = crate::sentinel::config::resolve(&cfg.host) {
+                cfg.host = ip;
+            }
+        }
         let peers = MonitorPeers {
             events: me.clone().recipient(),
             config: me.recipient(),

@@ -150,6 +150,13 @@ impl SentinelConfig {
                     return Err("Duplicated master name.");
                 }
                 let p = port(a[3]).ok_or("Invalid port number.")?;
+                // `createSentinelAddr`: an address, or a name when `resolve-hostnames yes`
+                // came before, that must resolve.
+                if super::command::numeric_host(a[2]).is_none()
+                    && !(self.resolve_hostnames && resolve(a[2]).is_some())
+                {
+                    return Err("Can't resolve instance hostname.");
+                }
                 self.masters
                     .push(MasterConfig::new(a[1], a[2], p, quorum as u32));
             }
@@ -336,6 +343,16 @@ impl SentinelConfig {
         }
         out
     }
+}
+
+/// The first address `host` resolves to.
+pub fn resolve(host: &str) -> Option<String> {
+    use std::net::ToSocketAddrs;
+    (host, 0)
+        .to_socket_addrs()
+        .ok()
+        .and_then(|mut a| a.next())
+        .map(|a| a.ip().to_string())
 }
 
 /// Redis's `access(path, X_OK)`.
