@@ -46,6 +46,8 @@ pub struct LinkConfig {
     pub myid: String,
     /// Which of its owner's instances this link reaches (echoed in every event).
     pub instance: usize,
+    /// The mailbox's name, e.g. `sentinel/mymaster/replica/127.0.0.6:6379/cmd`.
+    pub label: String,
 }
 
 /// Send this command; its reply comes back as [`LinkNews::Reply`] with `tag`.
@@ -392,6 +394,7 @@ mod tests {
             auth_pass: Some("redis".into()),
             myid: "0123456789abcdef0123456789abcdef01234567".into(),
             instance: 0,
+            label: "sentinel/test/master/cmd".into(),
         }
     }
 

@@ -61,8 +61,7 @@ pub type LinkSpawner = Arc<dyn Fn(LinkConfig, Recipient<LinkEvent>) -> LinkHandl
 pub fn spawn_instance_link(shared: &Arc<Shared>) -> LinkSpawner {
     let shared = shared.clone();
     Arc::new(move |cfg: LinkConfig, owner: Recipient<LinkEvent>| {
-        let name = format!("sentinel-link/{}:{}/{:?}", cfg.host, cfg.port, cfg.kind);
-        let mailbox = shared.server.mailboxes.register(name);
+        let mailbox = shared.server.mailboxes.register(cfg.label.clone());
         let link = InstanceLink::new(cfg, owner, mailbox).start();
         LinkHandle {
             send: link.clone().recipient(),
@@ -333,6 +332,7 @@ impl MasterMonitor {
                 auth_pass: pass.clone(),
                 myid: self.shared.myid.clone(),
                 instance: id,
+                label: self.link_label(t, &addr, kind),
             };
             let handle = (self.spawn_link)(cfg, ctx.address().recipient());
             self.owners.insert(id, (t.clone(), kind));
@@ -355,6 +355,20 @@ impl MasterMonitor {
                 }
             }
         }
+    }
+
+    /// `sentinel/<master>/master|replica/<addr>|sentinel/<addr>/cmd|pubsub`.
+    fn link_label(&self, t: &Target, addr: &Addr, kind: LinkKind) -> String {
+        let who = match t {
+            Target::Master => "master".to_string(),
+            Target::Replica(_) => format!("replica/{addr}"),
+            Target::Peer(_) => format!("sentinel/{addr}"),
+        };
+        let kind = match kind {
+            LinkKind::Command => "cmd",
+            LinkKind::PubSub => "pubsub",
+        };
+        format!("sentinel/{}/{who}/{kind}", self.state.inst.name)
     }
 
     fn close_link(&mut self, t: &Target, kind: LinkKind) {
