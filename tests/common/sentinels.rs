@@ -231,6 +231,30 @@ pub struct Sentinel {
 }
 
 impl Sentinel {
+    /// A Sentinel on `host:port` whose config file is `text(dir)`, in a fresh dir.
+    pub fn from_text(
+        flavor: Flavor,
+        host: &str,
+        port: u16,
+        text: impl FnOnce(&str) -> String,
+    ) -> Sentinel {
+        let dir = TempDir::new("sentinel");
+        let conf = dir.path().join("sentinel.conf");
+        let text = text(&dir.path().display().to_string());
+        std::fs::write(&conf, text).expect("write sentinel config");
+        let mut s = Sentinel {
+            flavor,
+            host: host.to_string(),
+            port,
+            dir,
+            conf,
+            via_server: false,
+            child: None,
+        };
+        s.launch();
+        s
+    }
+
     pub fn start(flavor: Flavor, host: &str, master: (&str, u16), via_server: bool) -> Sentinel {
         let port = free_port(host);
         let dir = TempDir::new("sentinel");

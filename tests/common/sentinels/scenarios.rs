@@ -47,9 +47,13 @@ fn check_promoted(c: &Cluster, new: usize, other: usize) {
 /// files rewritten; the old master, restarted from its own config, is converted into a
 /// replica of the new one and listed by every Sentinel.
 pub fn failover_on_master_kill(hosts: Hosts, servers: Flavor, specs: &[Spec]) {
-    let Some(mut c) = Cluster::start(hosts, servers, specs) else {
-        return;
-    };
+    if let Some(c) = Cluster::start(hosts, servers, specs) {
+        failover_of(c);
+    }
+}
+
+/// [`failover_on_master_kill`] on a cluster already started (`nodes[0]` the master).
+pub fn failover_of(mut c: Cluster) {
     c.wait_discovery(2);
     assert_eq!(c.nodes[0].cmd(&["SET", "before", "failover"]), "+OK\\r\\n");
     topology::converge(&c.nodes[0], &[&c.nodes[1], &c.nodes[2]]);
