@@ -372,7 +372,8 @@ impl CommandTable {
     fn dispatch(&self, ex: &mut Exec, args: &[Bytes]) -> Result<(), CmdError> {
         let (spec, skip) = match self.check(ex, args) {
             Ok(found) => found,
-            Err(e) if args[0].eq_ignore_ascii_case(b"exec") => {
+            // Only where EXEC exists: a Sentinel has none and just calls it unknown.
+            Err(e) if args[0].eq_ignore_ascii_case(b"exec") && self.lookup(b"exec").is_some() => {
                 // Redis's execCommandAbort: a refused EXEC also discards the transaction.
                 transactions::discard_state(ex);
                 let msg = e.to_string();

@@ -275,12 +275,24 @@ impl SentinelActor {
                     .collect();
                 out.array(views.len() * 2);
                 for v in views {
+                    // `sentinelInfoCacheCommand`: the master, then every replica, each as
+                    // [ms since its last INFO reply or 0, that INFO text or null].
                     out.bulk(v.state.inst.name.as_bytes());
-                    out.array(v.info.len());
-                    for (_, at, text) in &v.info {
+                    out.array(1 + v.state.replicas.len());
+                    let insts = std::iter::once(&v.state.inst)
+                        .chain(v.state.replicas.iter().map(|r| &r.inst));
+                    for inst in insts {
                         out.array(2);
-                        out.int(now.saturating_sub(*at) as i64);
-                        out.bulk(text.as_bytes());
+                        let age = if inst.info_refresh != 0 {
+                            now.saturating_sub(inst.info_refresh)
+                        } else {
+                            0
+                        };
+                        out.int(age as i64);
+                        match v.info.iter().find(|(a, _, _)| *a == inst.addr) {
+                            Some((_, _, text)) => out.bulk(text.as_bytes()),
+                            None => out.null(),
+                        }
                     }
                 }
             }
@@ -311,7 +323,7 @@ impl SentinelActor {
             SentinelCmd::DebugInfo => {
                 out.map(parse::DebugParam::ALL.len());
                 for p in parse::DebugParam::ALL {
-                    out.bulk(p.name().as_bytes());
+                    out.bulk(p.reply_name().as_bytes());
                     out.bulk(p.default_value().to_string().as_bytes());
                 }
             }

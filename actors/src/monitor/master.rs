@@ -40,10 +40,18 @@ pub struct EventRaised {
 #[rtype(result = "()")]
 pub struct ConfigChanged;
 
+/// A warning for the Sentinel's log that is not an event (`<runid> voted for ...`, `Next
+/// failover delay ...`): it goes through the Sentinel so that it lands in order with the
+/// events around it.
+#[derive(Message, Debug, Clone, PartialEq, Eq)]
+#[rtype(result = "()")]
+pub struct Noted(pub String);
+
 /// Who a monitor reports to.
 #[derive(Clone)]
 pub struct MonitorPeers {
     pub events: Recipient<EventRaised>,
+    pub notes: Recipient<Noted>,
     pub config: Recipient<ConfigChanged>,
 }
 
@@ -624,11 +632,10 @@ impl MasterMonitor {
         if let crate::sentinel::vote::StartCheck::TooSoon { not_before } = check {
             if self.failover_delay_logged != self.state.failover_start_time {
                 self.failover_delay_logged = self.state.failover_start_time;
-                slog::warn!(
-                    self.log,
+                self.peers.notes.do_send(Noted(format!(
                     "Next failover delay: I will not start a failover before {}",
                     ctime(not_before / 1000)
-                );
+                )));
             }
         }
     }
@@ -779,7 +786,8 @@ impl MasterMonitor {
                 let leader = String::from_utf8_lossy(leader).into_owned();
                 let old_epoch = self.state.sentinels[i].vote.leader_epoch;
                 if leader != "*" && old_epoch != *epoch as u64 {
-                    slog::warn!(self.log, "{} voted for {} {}", runid, leader, epoch);
+                    let note = format!("{runid} voted for {leader} {epoch}");
+                    self.peers.notes.do_send(Noted(note));
                 }
                 self.state
                     .peer_reply(i, now, *down == 1, &leader, *epoch as u64);
@@ -893,7 +901,8 @@ impl Handler<LinkEvent> for MasterMonitor {
                     self.on_hello(&payload, now);
                 }
             }
-            LinkNews::Disconnected { .. } => {
+            LinkNews::Disconnected { reason, .. } => {
+                slog::debug!(self.log, "link lost"; "to" => ?t, "kind" => ?kind, "reason" => reason);
                 self.owners.remove(&msg.instance);
                 if let Some(entry) = self.links.get_mut(&t) {
                     match kind {
@@ -989,11 +998,11 @@ impl Handler<ForceFailover> for MasterMonitor {
         if crate::sentinel::select::select_slave(&view, &self.state.candidates(), now).is_none() {
             return Err("NOGOODSLAVE No suitable replica to promote".into());
         }
-        slog::warn!(
-            self.log,
+        let note = format!(
             "Executing user requested FAILOVER of '{}'",
             self.state.inst.name
         );
+        self.peers.notes.do_send(Noted(note));
         let desync = self.desync();
         let shared = self.shared.clone();
         let step = shared.with_epoch(|e| self.state.force_failover(now, e, desync));

@@ -60,6 +60,11 @@ impl Handler<EventRaised> for Core {
     }
 }
 
+impl Handler<Noted> for Core {
+    type Result = ();
+    fn handle(&mut self, _: Noted, _: &mut Context<Self>) {}
+}
+
 impl Handler<ConfigChanged> for Core {
     type Result = ();
     fn handle(&mut self, _: ConfigChanged, _: &mut Context<Self>) {
@@ -87,6 +92,7 @@ fn start(cfg: MasterConfig) -> (actix::Addr<MasterMonitor>, Shared_, Clock) {
     let core = Core(world.clone(), clock).start();
     let peers = MonitorPeers {
         events: core.clone().recipient(),
+        notes: core.clone().recipient(),
         config: core.recipient(),
     };
     let w = world.clone();

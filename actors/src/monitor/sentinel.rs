@@ -6,7 +6,7 @@
 //! keeping) and TILT.
 
 use super::master::{
-    ConfigChanged, EventRaised, HelloHeard, LinkSpawner, MasterMonitor, MonitorPeers,
+    ConfigChanged, EventRaised, HelloHeard, LinkSpawner, MasterMonitor, MonitorPeers, Noted,
 };
 use super::scripts::Scripts;
 use super::shared::{lock, Shared};
@@ -114,6 +114,7 @@ impl SentinelActor {
         }
         let peers = MonitorPeers {
             events: me.clone().recipient(),
+            notes: me.clone().recipient(),
             config: me.recipient(),
         };
         let name = cfg.name.clone();
@@ -236,7 +237,9 @@ impl SentinelActor {
                 }
                 Effect::SentinelInfo { text, sentinel } => {
                     let text = self.info(text, sentinel);
-                    ReplyWriter::new(&mut b.out, b.session.resp).verbatim("txt", text.as_bytes());
+                    // sentinelInfoCommand answers with addReplyBulkSds: a bulk string
+                    // in RESP3 too, not a verbatim string.
+                    ReplyWriter::new(&mut b.out, b.session.resp).bulk(text.as_bytes());
                 }
                 Effect::Shutdown => {
                     slog::warn!(self.log, "User requested shutdown...");
@@ -408,6 +411,14 @@ impl Handler<EventRaised> for SentinelActor {
             );
             std::process::exit(99);
         }
+    }
+}
+
+impl Handler<Noted> for SentinelActor {
+    type Result = ();
+
+    fn handle(&mut self, msg: Noted, _: &mut Self::Context) {
+        slog::warn!(self.log, "{}", msg.0);
     }
 }
 
