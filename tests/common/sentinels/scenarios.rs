@@ -99,7 +99,7 @@ pub fn failover_of(mut c: Cluster) {
         "+odown payload {:?}",
         q.message
     );
-    let leader = c.check_one_leader(&events, &ids, &old_master);
+    let leader = c.check_one_leader(&events, &ids, &old_master, false);
     eprintln!(
         "[events] leader {}:\n{}",
         events[leader].sentinel,
@@ -185,7 +185,7 @@ pub fn manual_failover(hosts: Hosts, servers: Flavor, specs: &[Spec]) {
             );
         }
     }
-    let leader = c.check_one_leader(&events, &ids, &old_master);
+    let leader = c.check_one_leader(&events, &ids, &old_master, true);
     assert_eq!(leader, 0, "the Sentinel asked to fail over is the leader");
     eprintln!(
         "[events] {}:\n{}",
