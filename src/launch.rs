@@ -48,6 +48,17 @@ pub(crate) fn fatal(e: &ConfigError) -> i32 {
             );
             println!("{line}");
         }
+        // Sentinel's own checks are warnings in its log format, as `sentinelCheckConfigFile`
+        // writes them.
+        ConfigError::SentinelWithoutConfigFile | ConfigError::SentinelConfigNotWritable { .. } => {
+            let line = crate::log::format_line(
+                std::process::id(),
+                'X',
+                slog::Level::Warning,
+                &e.to_string(),
+            );
+            println!("{line}");
+        }
         _ => eprintln!("{e}"),
     }
     e.exit_status()

@@ -1,7 +1,7 @@
 //! `redactor-sentinel sentinel.conf` and `redactor-server sentinel.conf --sentinel`: Redis's
-//! Sentinel start-up (`sentinelIsRunning`): a writable config file is required, the `sentinel`
-//! lines are read with Redis's checks, a new Sentinel picks its id and saves it, and every
-//! configured master gets a `+monitor` event.
+//! Sentinel start-up (`sentinelIsRunning`). The config loader has already required a writable
+//! config file; here the `sentinel` lines are read with Redis's checks, a new Sentinel picks
+//! its id and saves it, and every configured master gets a `+monitor` event.
 
 use crate::config::ServerConfig;
 use crate::config::{ConfigError, Location};
@@ -46,22 +46,6 @@ pub fn run(cfg: Arc<ServerConfig>, used_memory: fn() -> u64) -> i32 {
         "Redis version={REDIS_VERSION}, bits=64, commit=00000000, modified=0, pid={pid}, just started"
     );
     slog::warn!(log, "Configuration loaded");
-    let Some(path) = cfg.config_file() else {
-        slog::warn!(
-            log,
-            "Sentinel needs config file on disk to save state.  Exiting..."
-        );
-        return 1;
-    };
-    if let Err(e) = std::fs::OpenOptions::new().append(true).open(&path) {
-        slog::warn!(
-            log,
-            "Sentinel config file {} is not writable: {}. Exiting...",
-            path.display(),
-            crate::config::strerror(&e)
-        );
-        return 1;
-    }
     if let Err(e) = cfg.enter_dir() {
         slog::warn!(log, "{}", e);
         return 1;
