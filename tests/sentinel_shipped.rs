@@ -94,6 +94,7 @@ fn shipped_topology_fails_over(flavor: Flavor) {
     if !sentinels::available(&[flavor]) {
         return;
     }
+    let slot = sentinels::Slot::take();
     let master = server(flavor, "redis-master.conf", HOSTS[0], None);
     let mp = master.port;
     let mut nodes = vec![master];
@@ -107,7 +108,7 @@ fn shipped_topology_fails_over(flavor: Flavor) {
         common::topology::wait_link_up(r, &nodes[0]);
     }
     let sentinels = (0..3).map(|i| sentinel(flavor, i, mp)).collect();
-    sentinels::failover_of(Cluster { nodes, sentinels });
+    sentinels::failover_of(Cluster::of(nodes, sentinels, slot));
 }
 
 #[test]

@@ -27,7 +27,7 @@ use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 pub const MASTER_NAME: &str = "mymaster";
@@ -657,13 +657,56 @@ pub fn three(flavor: Flavor) -> Vec<Spec> {
     ]
 }
 
+/// How many clusters of one test binary run at once. Each is six processes (debug builds
+/// for Redactor) judged at `down-after-milliseconds 1000`; a loaded 2-core machine running
+/// all of a file's tests at once can starve an instance for a second, and a Sentinel then
+/// rightly calls it down.
+const CLUSTERS_AT_ONCE: usize = 2;
+
+static RUNNING: (Mutex<usize>, Condvar) = (Mutex::new(0), Condvar::new());
+
+/// A place among the [`CLUSTERS_AT_ONCE`]; given back on drop.
+pub struct Slot(());
+
+impl Slot {
+    pub fn take() -> Slot {
+        let (lock, cv) = &RUNNING;
+        let mut n = lock.lock().unwrap_or_else(|e| e.into_inner());
+        while *n >= CLUSTERS_AT_ONCE {
+            n = cv.wait(n).unwrap_or_else(|e| e.into_inner());
+        }
+        *n += 1;
+        Slot(())
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let (lock, cv) = &RUNNING;
+        let mut n = lock.lock().unwrap_or_else(|e| e.into_inner());
+        *n -= 1;
+        cv.notify_one();
+    }
+}
+
 /// A master (`nodes[0]` at first), two replicas and the Sentinels watching them.
 pub struct Cluster {
     pub nodes: Vec<Node>,
     pub sentinels: Vec<Sentinel>,
+    /// Dropped last: the processes above are gone by then.
+    _slot: Slot,
 }
 
 impl Cluster {
+    /// A cluster started by the caller, holding `slot` (taken before starting it).
+    pub fn of(nodes: Vec<Node>, sentinels: Vec<Sentinel>, slot: Slot) -> Cluster {
+        Cluster {
+            nodes,
+            sentinels,
+            _slot: slot,
+        }
+    }
+
     /// `None` (after a loud message) when a real binary is missing.
     pub fn start(hosts: Hosts, servers: Flavor, specs: &[Spec]) -> Option<Cluster> {
         let mut flavors: Vec<Flavor> = specs.iter().map(|s| s.flavor).collect();
@@ -671,6 +714,7 @@ impl Cluster {
         if !available(&flavors) {
             return None;
         }
+        let slot = Slot::take();
         let master = start_server(servers, hosts.servers[0], None);
         let m = (master.host.clone(), master.port);
         let mut nodes = vec![master];
@@ -686,7 +730,7 @@ impl Cluster {
             .zip(hosts.sentinels)
             .map(|(sp, h)| Sentinel::start(sp.flavor, h, (&m.0, m.1), sp.via_server))
             .collect();
-        Some(Cluster { nodes, sentinels })
+        Some(Cluster::of(nodes, sentinels, slot))
     }
 
     pub fn addr(node: &Node) -> String {
