@@ -20,7 +20,12 @@
 //!   `@noints` (integer values masked: HELLO's client id ...),
 //!   `@approx N` (integers may differ by up to N: PTTL ...),
 //!   `@shape` (only types and aggregate sizes: TIME, INFO, CLIENT LIST ...),
-//!   `@skip-reply` (only the reply's type byte is compared: `-` or not ...).
+//!   `@skip-reply` (only the reply's type byte is compared: `-` or not ...),
+//!   `@mask-stats` (in strings, what depends on timing or on the client's port is
+//!   masked: `usec=`, `usec_per_call=`, `p<N>=` values, `Nms`, `N sec`, the
+//!   port of `ip:port`, the time of a MONITOR line; then the lines of a
+//!   multi-line string are sorted, as INFO commandstats lists commands in hash
+//!   order).
 //! * `@scan-all SCAN 0 [MATCH p] [COUNT n] [TYPE t]`: iterates the cursor to 0
 //!   and compares the sorted union of the elements (the cursor is the
 //!   argument after the command for SCAN, the one after the key otherwise).
@@ -92,6 +97,7 @@ struct Mods {
     noints: bool,
     approx: Option<i64>,
     shape: bool,
+    mask_stats: bool,
     skip: bool,
     scan_all: bool,
 }
@@ -264,6 +270,7 @@ fn parse_line(t: &str) -> Result<Action, String> {
                     "@noints" => mods.noints = true,
                     "@shape" => mods.shape = true,
                     "@skip-reply" => mods.skip = true,
+                    "@mask-stats" => mods.mask_stats = true,
                     "@scan-all" => mods.scan_all = true,
                     "@approx" => {
                         let (n, r2) = r.split_once(char::is_whitespace).ok_or("@approx N CMD")?;
@@ -524,6 +531,60 @@ fn replace_all(hay: &[u8], pat: &[u8], with: &[u8]) -> Vec<u8> {
     out
 }
 
+/// `@mask-stats`: timing values and client ports masked, lines sorted.
+fn mask_stats(text: &[u8]) -> Vec<u8> {
+    let t = String::from_utf8_lossy(text).into_owned();
+    // A MONITOR line's time: `1700000000.123456 [0 ...`.
+    let t = match t.split_once(" [") {
+        Some((time, rest))
+            if !time.is_empty() && time.chars().all(|c| c.is_ascii_digit() || c == '.') =>
+        {
+            format!("# [{rest}")
+        }
+        _ => t,
+    };
+    let mut out = String::with_capacity(t.len());
+    let chars: Vec<char> = t.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let after_p = out.ends_with('=')
+            && out
+                .rsplit([',', ':'])
+                .next()
+                .is_some_and(|w| w.starts_with('p'));
+        let masked = c.is_ascii_digit()
+            && (after_p
+                || [
+                    "usec=",
+                    "usec_per_call=",
+                    "127.0.0.1:",
+                    "average ",
+                    "deviation ",
+                    "period ",
+                    "event ",
+                ]
+                .iter()
+                .any(|w| out.ends_with(w)));
+        if masked {
+            while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.') {
+                i += 1;
+            }
+            out.push('#');
+            continue;
+        }
+        out.push(c);
+        i += 1;
+    }
+    if out.contains('\n') {
+        let sep = if out.contains("\r\n") { "\r\n" } else { "\n" };
+        let mut lines: Vec<&str> = out.split(sep).collect();
+        lines.sort();
+        return lines.join(sep).into_bytes();
+    }
+    out.into_bytes()
+}
+
 /// The two outcomes as they are compared under `mods`.
 fn normalize(mods: &Mods, a: &Outcome, b: &Outcome) -> (String, String) {
     if let (Outcome::Reply(ra), Outcome::Reply(rb)) = (a, b) {
@@ -550,6 +611,10 @@ fn normalize(mods: &Mods, a: &Outcome, b: &Outcome) -> (String, String) {
             if mods.noints {
                 fa = fa.mask_ints();
                 fb = fb.mask_ints();
+            }
+            if mods.mask_stats {
+                fa = fa.map_text(&mask_stats);
+                fb = fb.map_text(&mask_stats);
             }
             if let Some(n) = mods.approx {
                 if let (Some(x), Some(y)) = (fa.as_int(), fb.as_int()) {
@@ -864,6 +929,7 @@ const SCRIPTS: &[&str] = &[
     "pubsub.txt",
     "blocking.txt",
     "notifications.txt",
+    "stats.txt",
 ];
 
 #[test]
@@ -886,6 +952,11 @@ fn every_script_has_a_test() {
             script.steps.len()
         );
     }
+}
+
+#[test]
+fn script_stats() {
+    run_script("stats.txt");
 }
 
 #[test]

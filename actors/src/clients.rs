@@ -39,6 +39,8 @@ pub struct ClientHandle {
     pub blocked: AtomicBool,
     /// A replica of ours (CLIENT LIST's `S`, CLIENT KILL TYPE replica).
     pub replica: AtomicBool,
+    /// In MONITOR mode (CLIENT LIST's `O`).
+    pub monitor: AtomicBool,
     /// Bytes waiting in the query buffer.
     pub qbuf: AtomicU64,
     /// Bytes of replies not yet written to the socket.
@@ -75,6 +77,7 @@ impl ClientHandle {
             multi: AtomicI64::new(-1),
             blocked: AtomicBool::new(false),
             replica: AtomicBool::new(false),
+            monitor: AtomicBool::new(false),
             qbuf: AtomicU64::new(0),
             obuf: AtomicU64::new(0),
             kill,

@@ -92,6 +92,13 @@ pub struct Tunables {
     pub lazyfree_lazy_server_del: bool,
     /// `latency-tracking`
     pub latency_tracking: bool,
+    /// `latency-tracking-info-percentiles`
+    pub latency_tracking_info_percentiles: Vec<f64>,
+    /// `slowlog-log-slower-than` (µs; negative disables) and `slowlog-max-len`.
+    pub slowlog_log_slower_than: i64,
+    pub slowlog_max_len: u64,
+    /// `latency-monitor-threshold` (ms; 0 disables).
+    pub latency_monitor_threshold: u64,
     /// `active-expire-effort` (1..=10).
     pub active_expire_effort: u32,
     /// `dynamic-hz`
@@ -188,6 +195,10 @@ impl Default for Tunables {
             lazyfree_lazy_expire: false,
             lazyfree_lazy_server_del: false,
             latency_tracking: true,
+            latency_tracking_info_percentiles: vec![50.0, 99.0, 99.9],
+            slowlog_log_slower_than: 10_000,
+            slowlog_max_len: 128,
+            latency_monitor_threshold: 0,
             active_expire_effort: 1,
             dynamic_hz: true,
             loglevel: "notice".into(),

@@ -9,6 +9,7 @@
 pub mod aof;
 pub mod clients;
 pub mod cmd;
+pub mod cmdstats;
 pub mod config;
 pub mod connection;
 pub mod keyspace;
@@ -25,3 +26,4 @@ pub mod sentinel;
 pub mod server;
 pub mod session;
 pub mod stats;
+pub mod trace;

@@ -60,6 +60,8 @@ pub struct Session {
     pub handle: Option<Arc<ClientHandle>>,
     /// Replication, when the client is a replica of ours (or our master's stream).
     pub repl: ReplRole,
+    /// In MONITOR mode: keyspace commands are refused, as Redis refuses them to replicas.
+    pub monitor: bool,
 }
 
 /// What a client is to replication.
@@ -99,6 +101,7 @@ impl Session {
             shard_channels: Default::default(),
             handle: None,
             repl: ReplRole::Normal,
+            monitor: false,
         }
     }
 

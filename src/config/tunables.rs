@@ -130,6 +130,15 @@ pub(crate) fn build(values: &[Value], ctx: &Context<'_>) -> Tunables {
         lazyfree_lazy_expire: flag(values, "lazyfree-lazy-expire"),
         lazyfree_lazy_server_del: flag(values, "lazyfree-lazy-server-del"),
         latency_tracking: flag(values, "latency-tracking"),
+        latency_tracking_info_percentiles: match &values
+            [index_of("latency-tracking-info-percentiles")]
+        {
+            Value::Percentiles(p) => p.clone(),
+            _ => Vec::new(),
+        },
+        slowlog_log_slower_than: num(values, "slowlog-log-slower-than"),
+        slowlog_max_len: num(values, "slowlog-max-len").max(0) as u64,
+        latency_monitor_threshold: num(values, "latency-monitor-threshold").max(0) as u64,
         active_expire_effort: num(values, "active-expire-effort").clamp(1, 10) as u32,
         dynamic_hz: flag(values, "dynamic-hz"),
         loglevel: enum_text(values, "loglevel"),

@@ -1058,6 +1058,22 @@ impl Frame {
         }
     }
 
+    /// Every bulk string and simple string passed through `f`.
+    pub fn map_text(&self, f: &dyn Fn(&[u8]) -> Vec<u8>) -> Frame {
+        match self {
+            Frame::Line(t @ (b'+' | b'-'), s) => Frame::Line(*t, f(s)),
+            Frame::Blob(t, Some(s)) => Frame::Blob(*t, Some(f(s))),
+            Frame::Agg(t, Some(items)) => {
+                Frame::Agg(*t, Some(items.iter().map(|i| i.map_text(f)).collect()))
+            }
+            Frame::Attr(a, inner) => Frame::Attr(
+                a.iter().map(|i| i.map_text(f)).collect(),
+                Box::new(inner.map_text(f)),
+            ),
+            other => other.clone(),
+        }
+    }
+
     /// Every integer (`:`) value replaced by `#`.
     pub fn mask_ints(&self) -> Frame {
         match self {

@@ -254,11 +254,21 @@ impl std::hash::Hasher for Fnv {
     }
 }
 
+/// A command found and checked: its spec, full name, how many arguments name it, stats id.
+type Resolved = (&'static CommandSpec, CmdName, usize, usize);
+/// A refusal, with the stats id of the command when it was found.
+type Refused = (Option<usize>, CmdError);
+
 /// Name lookup over the static table.
 pub struct CommandTable {
-    by_name: HashMap<&'static [u8], &'static CommandSpec, NameHash>,
+    /// Each top-level command with its stats id.
+    by_name: HashMap<&'static [u8], (&'static CommandSpec, usize), NameHash>,
     /// Every top-level command, in table order.
     list: Vec<&'static CommandSpec>,
+    /// Full names by stats id: each top-level command, then its subcommands, in table order.
+    names: Vec<CmdName>,
+    /// The stats id of each top-level command's first subcommand, by the command's id.
+    sub_base: Vec<usize>,
     /// Redis's own COMMAND INFO/DOCS data for the commands we have.
     pub meta: server::meta::CommandMeta,
 }
@@ -289,15 +299,32 @@ impl CommandTable {
     }
 
     fn from_list(list: Vec<&'static CommandSpec>) -> Self {
-        let by_name = list.iter().map(|c| (c.name.as_bytes(), *c)).collect();
+        let mut by_name = HashMap::default();
+        let mut names = Vec::new();
+        let mut sub_base = Vec::new();
+        for c in &list {
+            by_name.insert(c.name.as_bytes(), (*c, names.len()));
+            names.push(CmdName(c.name, ""));
+        }
+        for c in &list {
+            sub_base.push(names.len());
+            names.extend(c.subcommands.iter().map(|s| CmdName(c.name, s.name)));
+        }
         CommandTable {
             by_name,
             list,
+            names,
+            sub_base,
             meta: server::meta::CommandMeta::load(),
         }
     }
 
     pub fn lookup(&self, name: &[u8]) -> Option<&'static CommandSpec> {
+        self.lookup_id(name).map(|(spec, _)| spec)
+    }
+
+    /// The command and its stats id.
+    pub fn lookup_id(&self, name: &[u8]) -> Option<(&'static CommandSpec, usize)> {
         let mut buf = [0u8; 32];
         if name.len() > buf.len() {
             return None;
@@ -306,6 +333,38 @@ impl CommandTable {
         lower.copy_from_slice(name);
         lower.make_ascii_lowercase();
         self.by_name.get(&*lower).copied()
+    }
+
+    /// Every command and subcommand with its stats id, in table order.
+    pub fn stat_names(&self) -> impl Iterator<Item = (usize, CmdName)> + '_ {
+        self.names.iter().copied().enumerate()
+    }
+
+    /// Redis's `lookupCommandBySds`: `get`, or `config|get`; the ids of the command (if
+    /// found) and, for a container, of each of its subcommands.
+    pub fn ids_by_full_name(&self, name: &[u8]) -> Vec<usize> {
+        let mut parts = name.splitn(2, |&c| c == b'|');
+        let top = parts.next().unwrap_or_default();
+        let Some((spec, id)) = self.lookup_id(top) else {
+            return Vec::new();
+        };
+        let base = self.sub_base[id];
+        match parts.next() {
+            Some(sub) => spec
+                .subcommands
+                .iter()
+                .position(|s| s.name.as_bytes().eq_ignore_ascii_case(sub))
+                .map(|i| vec![base + i])
+                .unwrap_or_default(),
+            None => std::iter::once(id)
+                .chain(base..base + spec.subcommands.len())
+                .collect(),
+        }
+    }
+
+    /// The full name for a stats id.
+    pub fn name_of(&self, id: usize) -> CmdName {
+        self.names[id]
     }
 
     /// Every top-level command.
@@ -370,26 +429,17 @@ impl CommandTable {
     /// Checks a command the way Redis's `processCommand` does, then queues it (inside MULTI)
     /// or runs it.
     fn dispatch(&self, ex: &mut Exec, args: &[Bytes]) -> Result<(), CmdError> {
-        let (spec, skip) = match self.check(ex, args) {
+        let (spec, _, skip, id) = match self.check(ex, args) {
             Ok(found) => found,
-            // Only where EXEC exists: a Sentinel has none and just calls it unknown.
-            Err(e) if args[0].eq_ignore_ascii_case(b"exec") && self.lookup(b"exec").is_some() => {
-                // Redis's execCommandAbort: a refused EXEC also discards the transaction.
-                transactions::discard_state(ex);
-                let msg = e.to_string();
-                let msg = msg.strip_prefix("ERR ").unwrap_or(&msg);
-                return Err(CmdError::other(format!(
-                    "EXECABORT Transaction discarded because of: {msg}"
-                )));
-            }
-            Err(e) => {
-                // A command refused while queuing dooms the transaction (EXECABORT).
-                if ex.session.multi.is_some() {
-                    ex.session.multi_error = true;
+            Err((id, e)) => {
+                // Redis's rejectCommand: counted against the command, when there is one.
+                if let Some(id) = id {
+                    ex.ks.stats.commands.reject(id);
                 }
-                return Err(e);
+                return Err(self.refused(ex, args, e));
             }
         };
+
         if ex.may_block && ex.ks.pause.holds(spec, ex.session, ex.now) {
             ex.paused = true;
             return Ok(());
@@ -404,84 +454,112 @@ impl CommandTable {
                 return Ok(());
             }
         }
-        call(ex, spec, args, skip)
+        call(ex, spec, id, args, skip)
+    }
+
+    /// The error a refused command answers: EXECABORT for EXEC (Redis's `execCommandAbort`
+    /// also discards the transaction); otherwise the refusal, dooming a transaction being
+    /// queued.
+    fn refused(&self, ex: &mut Exec, args: &[Bytes], e: CmdError) -> CmdError {
+        // Only where EXEC exists: a Sentinel has none and just calls it unknown.
+        if args[0].eq_ignore_ascii_case(b"exec") && self.lookup(b"exec").is_some() {
+            transactions::discard_state(ex);
+            let msg = e.to_string();
+            let msg = msg.strip_prefix("ERR ").unwrap_or(&msg);
+            return CmdError::other(format!("EXECABORT Transaction discarded because of: {msg}"));
+        }
+        if ex.session.multi.is_some() {
+            ex.session.multi_error = true;
+        }
+        e
     }
 
     /// Redis's `processCommand` checks: existence, arity, authentication, subscriber mode.
-    fn check(
-        &self,
-        ex: &mut Exec,
-        args: &[Bytes],
-    ) -> Result<(&'static CommandSpec, usize), CmdError> {
-        let (spec, name, skip) = self.resolve(args)?;
+    fn check(&self, ex: &mut Exec, args: &[Bytes]) -> Result<Resolved, Refused> {
+        let found = self.resolve(args)?;
+        let (spec, name, _, id) = found;
         ex.session.last_cmd = name;
+        let refuse = |e| Err((Some(id), e));
         if !ex.session.authenticated && spec.flags & flags::NO_AUTH == 0 {
-            return Err(CmdError::NoAuth);
+            return refuse(CmdError::NoAuth);
+        }
+        if ex.session.monitor
+            && spec.flags & (flags::WRITE | flags::READONLY | flags::MAY_REPLICATE) != 0
+        {
+            return refuse(CmdError::other(
+                "ERR Replica can't interact with the keyspace",
+            ));
         }
         if spec.flags & flags::WRITE != 0 || spec.name == "ping" {
             if let Some(e) = disk_error(ex.ks, ex.server) {
-                return Err(e);
+                return refuse(e);
             }
         }
         if let Some(e) = replication_refusal(ex, spec) {
-            return Err(e);
+            return refuse(e);
         }
         if ex.session.in_resp2_pubsub() && spec.flags & flags::PUBSUB_CONTEXT == 0 {
-            return Err(CmdError::other(format!(
+            return refuse(CmdError::other(format!(
                 "ERR Can't execute '{name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"
             )));
         }
-        Ok((spec, skip))
+        Ok(found)
     }
 
     /// Runs a queued command inside EXEC: checked again (a queued command was valid when
     /// queued), never blocking, errors written as its reply.
     pub fn exec_queued(&self, ex: &mut Exec, args: &[Bytes]) {
-        let result = self.resolve(args).and_then(|(spec, name, skip)| {
-            ex.session.last_cmd = name;
-            call(ex, spec, args, skip)
-        });
+        let result = self
+            .resolve(args)
+            .map_err(|(_, e)| e)
+            .and_then(|(spec, name, skip, id)| {
+                ex.session.last_cmd = name;
+                call(ex, spec, id, args, skip)
+            });
         if let Err(e) = result {
             ex.write_error(&e);
         }
     }
 
     /// Finds the command (and subcommand) and checks arity, with Redis's error for each failure.
-    /// Returns the spec, its full name (`client|setname`) and how many arguments name it.
-    fn resolve(&self, args: &[Bytes]) -> Result<(&'static CommandSpec, CmdName, usize), CmdError> {
+    /// Returns the spec, its full name (`client|setname`), how many arguments name it and its
+    /// stats id; a refusal carries the id when the command was found (rejected_calls).
+    fn resolve(&self, args: &[Bytes]) -> Result<Resolved, Refused> {
         let name = &args[0];
-        let Some(spec) = self.lookup(name) else {
-            return Err(unknown_command(args));
+        let Some((spec, id)) = self.lookup_id(name) else {
+            return Err((None, unknown_command(args)));
         };
         if !spec.subcommands.is_empty() {
             if args.len() == 1 {
                 // COMMAND alone is a command of its own; CONFIG alone is an arity error.
                 if arity_ok(spec.arity, 1) {
-                    return Ok((spec, CmdName(spec.name, ""), 1));
+                    return Ok((spec, CmdName(spec.name, ""), 1, id));
                 }
-                return Err(CmdError::Arity(spec.name.into()));
+                return Err((Some(id), CmdError::Arity(spec.name.into())));
             }
             let sub = &args[1];
             let found = spec
                 .subcommands
                 .iter()
-                .find(|s| s.name.as_bytes().eq_ignore_ascii_case(sub));
-            let Some(subspec) = found else {
-                return Err(CmdError::unknown_subcommand(
-                    sub,
-                    &String::from_utf8_lossy(name),
+                .position(|s| s.name.as_bytes().eq_ignore_ascii_case(sub));
+            let Some(i) = found else {
+                return Err((
+                    None,
+                    CmdError::unknown_subcommand(sub, &String::from_utf8_lossy(name)),
                 ));
             };
+            let subspec = &spec.subcommands[i];
+            let id = self.sub_base[id] + i;
             let name = CmdName(spec.name, subspec.name);
             if !arity_ok(subspec.arity, args.len()) {
-                return Err(CmdError::Arity(name.to_string()));
+                return Err((Some(id), CmdError::Arity(name.to_string())));
             }
-            return Ok((subspec, name, 2));
+            return Ok((subspec, name, 2, id));
         }
         if !arity_ok(spec.arity, args.len()) {
-            return Err(CmdError::Arity(spec.name.into()));
+            return Err((Some(id), CmdError::Arity(spec.name.into())));
         }
-        Ok((spec, CmdName(spec.name, ""), 1))
+        Ok((spec, CmdName(spec.name, ""), 1, id))
     }
 }
 
@@ -538,12 +616,33 @@ fn disk_error(ks: &Keyspace, server: &ServerContext) -> Option<CmdError> {
     )))
 }
 
-/// Redis's `call()`: runs the handler and, if the dataset changed, queues what it propagates.
-fn call(ex: &mut Exec, spec: &CommandSpec, args: &[Bytes], skip: usize) -> Result<(), CmdError> {
+/// Redis's `call()`: runs the handler, writes its error if it failed, measures it (INFO
+/// commandstats and latencystats, the slow log, the latency monitor), shows it to MONITOR
+/// clients and, if the dataset changed, queues what it propagates.
+fn call(
+    ex: &mut Exec,
+    spec: &CommandSpec,
+    id: usize,
+    args: &[Bytes],
+    skip: usize,
+) -> Result<(), CmdError> {
     ex.ks.stats.total_commands_processed += 1;
     let dirty = ex.ks.dirty;
     let rule = std::mem::take(&mut ex.prop);
+    ex.ks.stats.commands.prev_err_count = ex.ks.stats.total_error_replies;
+    let started = std::time::Instant::now();
     let result = (spec.handler)(ex, Args::new(args, skip));
+    let usec = started.elapsed().as_micros() as u64;
+    // Written here rather than by the caller, so that it counts as this command's failure
+    // and not as the failure of an EXEC around it.
+    let failed = match result {
+        Err(e) => {
+            ex.write_error(&e);
+            true
+        }
+        Ok(()) => ex.ks.stats.total_error_replies > ex.ks.stats.commands.prev_err_count,
+    };
+    ex.ks.stats.commands.prev_err_count = ex.ks.stats.total_error_replies;
     let rule = std::mem::replace(&mut ex.prop, rule);
     if ex.ks.prop.enabled && ex.ks.dirty > dirty {
         match rule {
@@ -552,7 +651,79 @@ fn call(ex: &mut Exec, spec: &CommandSpec, args: &[Bytes], skip: usize) -> Resul
             Rule::Nothing => {}
         }
     }
-    result
+    trace_call(ex, spec, id, args, usec, failed);
+    Ok(())
+}
+
+/// The bookkeeping of `call()` after the command ran, in Redis's order: latency monitor, slow
+/// log, MONITOR feed, command stats. A parked command is measured when it is served (its
+/// retry), and a retry is neither counted as another call nor shown to MONITOR again.
+fn trace_call(
+    ex: &mut Exec,
+    spec: &CommandSpec,
+    id: usize,
+    args: &[Bytes],
+    usec: u64,
+    failed: bool,
+) {
+    let retry = ex.ks.serving_blocked;
+    let parked = ex.block.is_some();
+    let ks = &mut *ex.ks;
+    if ks.trace_cfg.latency_threshold_ms > 0 {
+        let event = if spec.flags & flags::FAST != 0 {
+            "fast-command"
+        } else {
+            "command"
+        };
+        let now_s = ex.now / 1000;
+        ks.latency
+            .add_if_needed(&ks.trace_cfg, event, usec / 1000, now_s);
+    }
+    let slow = ks.trace_cfg.slowlog_slower_than;
+    if !parked && spec.flags & flags::SKIP_SLOWLOG == 0 && slow >= 0 && usec as i64 >= slow {
+        let redacted = crate::trace::redacted(args);
+        let shown = redacted.as_deref().unwrap_or(args);
+        let handle = ex.session.handle.as_deref();
+        let entry = |id| crate::trace::SlowEntry {
+            id,
+            time: ex.now / 1000,
+            duration_us: usec,
+            args: crate::trace::slowlog_args(shown),
+            peer: handle.map(|h| h.addr.to_string()).unwrap_or_default(),
+            name: handle.and_then(|h| h.name()).unwrap_or_default(),
+        };
+        ex.ks.slowlog.push_if_needed(&ex.ks.trace_cfg, usec, entry);
+    }
+    if !retry
+        && !ex.ks.monitors.is_empty()
+        && spec.flags & (flags::SKIP_MONITOR | flags::ADMIN) == 0
+    {
+        feed_monitors(ex, args);
+    }
+    let track = ex.ks.trace_cfg.latency_tracking && !parked;
+    ex.ks.stats.commands.record(id, usec, !retry, failed, track);
+}
+
+/// Redis's `replicationFeedMonitors`: the command, as a `+` line, to every MONITOR client. The
+/// running client's own copy goes after its reply, in its own output.
+fn feed_monitors(ex: &mut Exec, args: &[Bytes]) {
+    let redacted = crate::trace::redacted(args);
+    let shown = redacted.as_deref().unwrap_or(args);
+    let peer = ex
+        .session
+        .handle
+        .as_ref()
+        .map(|h| h.addr.to_string())
+        .unwrap_or_default();
+    let line = crate::trace::monitor_line(crate::server::unix_us(), ex.session.db, &peer, shown);
+    let me = ex.session.id;
+    for m in &ex.ks.monitors {
+        if m.id == me {
+            ex.out.raw(&line);
+        } else {
+            m.deliver.do_send(crate::pubsub::Deliver(line.clone()));
+        }
+    }
 }
 
 /// CLIENT REPLY: whether the reply just written must be dropped, moving SKIP along.

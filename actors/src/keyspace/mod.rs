@@ -212,6 +212,12 @@ impl KeyspaceActor {
         let t = self.server.config.tunables();
         self.state.notify_flags = t.notify_keyspace_events;
         self.state.lazy_expire = t.lazyfree_lazy_expire;
+        self.state.trace_cfg = crate::trace::TraceConfig {
+            slowlog_slower_than: t.slowlog_log_slower_than,
+            slowlog_max_len: t.slowlog_max_len as usize,
+            latency_threshold_ms: t.latency_monitor_threshold,
+            latency_tracking: t.latency_tracking,
+        };
         let r = &mut self.state.repl;
         r.read_only = t.replica_read_only;
         r.serve_stale = t.replica_serve_stale_data;
@@ -681,6 +687,7 @@ impl Handler<ClientGone> for KeyspaceActor {
 
     fn handle(&mut self, msg: ClientGone, _: &mut Self::Context) {
         let _h = self.mailbox.handling();
+        self.state.monitors.retain(|m| m.id != msg.id);
         self.replica_gone(msg.id);
         self.waits.retain(|w| w.0 != msg.id);
         if let Some(p) = self.state.blocked.unpark(msg.id) {

@@ -21,6 +21,8 @@ pub struct KeyspaceStats {
     pub output_rate: crate::stats::RateSampler,
     /// Error replies by their first word (`ERR`, `WRONGTYPE` ...), for INFO errorstats.
     pub error_counts: std::collections::BTreeMap<String, u64>,
+    /// Per-command counters and latencies (INFO commandstats / latencystats).
+    pub commands: crate::cmdstats::CommandStats,
 }
 
 impl KeyspaceStats {
@@ -119,6 +121,12 @@ pub struct Keyspace {
     pub repl: super::replication::ReplicationState,
     /// The AOF writer's status, when `appendonly yes`.
     pub aof_status: Option<std::sync::Arc<crate::aof::writer::AofStatus>>,
+    /// What the slow log, the latency monitor and stats read from the configuration.
+    pub trace_cfg: crate::trace::TraceConfig,
+    pub slowlog: crate::trace::SlowLog,
+    pub latency: crate::trace::LatencyMonitor,
+    /// Clients in MONITOR mode.
+    pub monitors: Vec<crate::trace::Monitor>,
 }
 
 impl Keyspace {
@@ -148,6 +156,10 @@ impl Keyspace {
             serving_blocked: false,
             applying_master: false,
             lazy_expire: false,
+            trace_cfg: Default::default(),
+            slowlog: Default::default(),
+            latency: Default::default(),
+            monitors: Vec::new(),
         }
     }
 

@@ -99,7 +99,9 @@ pub fn describe(c: &ClientHandle, now_ms: u64) -> String {
         c.multi.load(Relaxed),
     );
     let mut flags = String::new();
-    if c.replica.load(Relaxed) {
+    if c.monitor.load(Relaxed) {
+        flags.push('O');
+    } else if c.replica.load(Relaxed) {
         flags.push('S');
     }
     if c.blocked.load(Relaxed) {

@@ -23,6 +23,7 @@ fn reset(ex: &mut Exec, _: Args) -> Result<(), CmdError> {
     // Out of any transaction, WATCH and subscription first, as Redis's clearClientConnectionState.
     crate::cmd::transactions::discard_state(ex);
     crate::cmd::pubsub::subscribe::drop_all(ex);
+    crate::cmd::server::monitor::stop(ex);
     let s = &mut *ex.session;
     s.db = 0;
     s.resp = Resp::V2;

@@ -124,7 +124,20 @@ pub fn render(ex: &Exec, sections: &[&str]) -> String {
                 "CPU"
             }
             "modules" => "Modules",
-            "commandstats" => "Commandstats",
+            "commandstats" => {
+                for (id, name) in ex.table.stat_names() {
+                    if let Some(st) = ex.ks.stats.commands.get(id) {
+                        if st.calls > 0 || st.failed_calls > 0 || st.rejected_calls > 0 {
+                            line(
+                                &mut body,
+                                &format!("cmdstat_{name}"),
+                                crate::cmdstats::cmdstat_value(st),
+                            );
+                        }
+                    }
+                }
+                "Commandstats"
+            }
             "errorstats" => {
                 for (prefix, n) in &ex.ks.stats.error_counts {
                     line(
@@ -135,7 +148,30 @@ pub fn render(ex: &Exec, sections: &[&str]) -> String {
                 }
                 "Errorstats"
             }
-            "latencystats" => "Latencystats",
+            "latencystats" => {
+                let percentiles = ex
+                    .server
+                    .config
+                    .tunables()
+                    .latency_tracking_info_percentiles
+                    .clone();
+                for (id, name) in ex.table.stat_names() {
+                    let h = ex
+                        .ks
+                        .stats
+                        .commands
+                        .get(id)
+                        .and_then(|s| s.latency.as_ref());
+                    if let Some(h) = h {
+                        line(
+                            &mut body,
+                            &format!("latency_percentiles_usec_{name}"),
+                            crate::cmdstats::latency_value(h, &percentiles),
+                        );
+                    }
+                }
+                "Latencystats"
+            }
             "cluster" => {
                 line(&mut body, "cluster_enabled", 0);
                 "Cluster"

@@ -8,11 +8,14 @@ pub mod db;
 pub mod debug;
 pub mod info;
 pub mod keyspecs;
+pub mod latency;
 pub mod mailbox;
 pub mod meta;
 pub mod misc;
+pub mod monitor;
 pub mod save;
 pub mod shutdown;
+pub mod slowlog;
 
 pub static COMMANDS: &[super::CommandSpec] = &[
     bgrewriteaof::SPEC,
@@ -25,10 +28,13 @@ pub static COMMANDS: &[super::CommandSpec] = &[
     db::FLUSHDB,
     db::SWAPDB,
     info::SPEC,
+    latency::SPEC,
     mailbox::SPEC,
     misc::LASTSAVE,
+    monitor::SPEC,
     misc::ROLE,
     misc::TIME,
     save::SPEC,
     shutdown::SPEC,
+    slowlog::SPEC,
 ];

@@ -1,0 +1,60 @@
+//! MONITOR
+//!
+//! The client gets `+OK`, then every command the server runs (its own included) as a
+//! `+<unix secs>.<µs> [<db> <ip:port>] "arg" ...` line, built in `call()`. Like a replica in
+//! Redis, a monitoring client can no longer run commands that touch the keyspace; RESET ends
+//! the monitoring.
+
+use crate::cmd::flags::*;
+use crate::cmd::table::{spec, NO_KEYS};
+use crate::cmd::{Args, CmdError, CommandSpec, Exec};
+use std::sync::atomic::Ordering::Relaxed;
+
+pub const SPEC: CommandSpec = spec(
+    "monitor",
+    1,
+    ADMIN | NOSCRIPT | LOADING | STALE,
+    NO_KEYS,
+    "server",
+    "1.0.0",
+    "Listen for all requests received by the server in real time",
+    monitor,
+);
+
+fn monitor(ex: &mut Exec, _: Args) -> Result<(), CmdError> {
+    // Inside EXEC the client expects one reply per command (Redis's CLIENT_DENY_BLOCKING).
+    if !ex.may_block {
+        return Err(CmdError::other(
+            "ERR MONITOR isn't allowed for DENY BLOCKING client",
+        ));
+    }
+    // Already monitoring (or a replica): ignored, without a reply.
+    if ex.session.monitor || ex.session.repl == crate::session::ReplRole::Replica {
+        return Ok(());
+    }
+    let Some(h) = ex.session.handle.clone() else {
+        ex.out.ok();
+        return Ok(());
+    };
+    ex.session.monitor = true;
+    h.monitor.store(true, Relaxed);
+    ex.ks.monitors.push(crate::trace::Monitor {
+        id: ex.session.id,
+        deliver: h.deliver.clone(),
+    });
+    ex.out.ok();
+    Ok(())
+}
+
+/// RESET: the client stops monitoring.
+pub fn stop(ex: &mut Exec) {
+    if !ex.session.monitor {
+        return;
+    }
+    ex.session.monitor = false;
+    let id = ex.session.id;
+    ex.ks.monitors.retain(|m| m.id != id);
+    if let Some(h) = &ex.session.handle {
+        h.monitor.store(false, Relaxed);
+    }
+}
