@@ -131,6 +131,16 @@ fn run_server(cfg: Arc<config::ServerConfig>, used_memory: fn() -> u64) -> i32 {
                 let l = r.listeners.clone();
                 cfg.on_apply(name, Box::new(move |t| l.rebind(t)));
             }
+            for name in ["metrics-port", "metrics-bind"] {
+                let m = r.metrics.clone();
+                cfg.on_apply(
+                    name,
+                    Box::new(move |t| m.apply(t.metrics_port, &t.metrics_bind)),
+                );
+            }
+            if let Some(addr) = r.metrics.address() {
+                slog::info!(log, "Serving Prometheus metrics on http://{}/metrics", addr);
+            }
             r
         }
         Err(crate::system::StartError::Bind(e)) => {
@@ -141,6 +151,15 @@ fn run_server(cfg: Arc<config::ServerConfig>, used_memory: fn() -> u64) -> i32 {
         Err(crate::system::StartError::Load(e)) => {
             slog::warn!(log, "{}", e);
             slog::warn!(log, "Terminating server after rdb file reading failure.");
+            return 1;
+        }
+        Err(crate::system::StartError::Metrics(e)) => {
+            slog::warn!(log, "{}", e);
+            slog::warn!(
+                log,
+                "Failed listening on metrics-port {} (tcp), aborting.",
+                t.metrics_port
+            );
             return 1;
         }
     };

@@ -74,7 +74,7 @@ pub fn run(cfg: Arc<ServerConfig>, used_memory: fn() -> u64) -> i32 {
         let port = t.port;
         let logfile = t.logfile.clone();
         async move {
-            let (listeners, actor) = crate::system::start_sentinel(
+            let (listeners, actor, metrics) = crate::system::start_sentinel(
                 store,
                 log.clone(),
                 used_memory,
@@ -90,11 +90,14 @@ pub fn run(cfg: Arc<ServerConfig>, used_memory: fn() -> u64) -> i32 {
                 },
             )?;
             slog::info!(log, "Running mode=sentinel, port={}.", port);
+            if let Some(addr) = metrics.address() {
+                slog::info!(log, "Serving Prometheus metrics on http://{}/metrics", addr);
+            }
             actix::spawn(crate::launch::wait_for_signal(
                 logfile,
                 actor.clone().recipient(),
             ));
-            Ok::<_, crate::system::StartError>((listeners, actor))
+            Ok::<_, crate::system::StartError>((listeners, actor, metrics))
         }
     });
     let running = match started {
@@ -104,7 +107,7 @@ pub fn run(cfg: Arc<ServerConfig>, used_memory: fn() -> u64) -> i32 {
             slog::warn!(log, "Failed listening on port {} (tcp), aborting.", t.port);
             return 1;
         }
-        Err(crate::system::StartError::Load(e)) => {
+        Err(crate::system::StartError::Load(e) | crate::system::StartError::Metrics(e)) => {
             slog::warn!(log, "{}", e);
             return 1;
         }
