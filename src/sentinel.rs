@@ -37,6 +37,7 @@ pub fn run(cfg: Arc<ServerConfig>, used_memory: fn() -> u64) -> i32 {
     }
     let t = cfg.tunables();
     let control = LogControl::new(&t.loglevel);
+    control.set_format(&t.log_format);
     control.set_role(b'X');
     let log = redis_logger(&t.logfile, control.clone());
     let pid = std::process::id();
@@ -73,6 +74,7 @@ pub fn run(cfg: Arc<ServerConfig>, used_memory: fn() -> u64) -> i32 {
         let log = log.clone();
         let port = t.port;
         let logfile = t.logfile.clone();
+        let json = control.is_json();
         async move {
             let (listeners, actor, metrics) = crate::system::start_sentinel(
                 store,
@@ -95,6 +97,7 @@ pub fn run(cfg: Arc<ServerConfig>, used_memory: fn() -> u64) -> i32 {
             }
             actix::spawn(crate::launch::wait_for_signal(
                 logfile,
+                json,
                 actor.clone().recipient(),
             ));
             Ok::<_, crate::system::StartError>((listeners, actor, metrics))
