@@ -233,6 +233,7 @@ pub fn start(
     let peer_mailbox = ks.mailbox();
     let keyspace = ks.start();
     if let Some(master) = t.replicaof.clone() {
+        peer_mailbox.sent();
         keyspace.do_send(::actors::keyspace::following::Follow {
             master: Some(master),
         });
