@@ -531,3 +531,50 @@ fn a_sentinel_scrape_shows_its_master() {
         std::thread::sleep(Duration::from_millis(200));
     }
 }
+
+/// A master and its replica: the master lists the replica with its offset and lag, the replica
+/// reports its link up.
+#[test]
+fn replication_figures_on_master_and_replica() {
+    let (master, master_mport) = server_with_metrics();
+    let replica_mport = free_port(HOST);
+    let replica = Server::redactor(&[
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--metrics-port",
+        &replica_mport.to_string(),
+        "--replicaof",
+        HOST,
+        &master.port.to_string(),
+    ]);
+    let mut c = master.client();
+    assert_eq!(c.cmd(&["SET", "k", "v"]), b"+OK\r\n");
+    let replica_port = replica.port.to_string();
+    let slave = [("slave_ip", HOST), ("slave_port", replica_port.as_str())];
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let m = scrape(&format!("{HOST}:{master_mport}"), &master.dir);
+        let r = scrape(&format!("{HOST}:{replica_mport}"), &replica.dir);
+        let done = m.get("redis_connected_slaves", &[]) == Some(1.0)
+            && m.get("redis_connected_slave_offset_bytes", &slave)
+                == m.get("redis_master_repl_offset", &[])
+            && r.get("redis_master_link_up", &[]) == Some(1.0)
+            && r.get("redis_db_keys", &[("db", "db0")]) == Some(1.0);
+        if done {
+            assert!(m.get("redis_connected_slave_lag_seconds", &slave).is_some());
+            assert!(m.get("redis_master_link_up", &[]).is_none());
+            assert_eq!(r.value("redis_instance_info", &[("role", "slave")]), 1.0);
+            assert_eq!(m.value("redis_instance_info", &[("role", "master")]), 1.0);
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "replication never showed in the scrapes\n--- master ---\n{}\n--- replica ---\n{}",
+            m.text,
+            r.text
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
