@@ -76,6 +76,7 @@ fn run_server(cfg: Arc<config::ServerConfig>, used_memory: fn() -> u64) -> i32 {
     }
     let t = cfg.tunables();
     let control = LogControl::new(&t.loglevel);
+    control.set_format(&t.log_format);
     let log = redis_logger(&t.logfile, control.clone());
     let pid = std::process::id();
     slog::warn!(log, "oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo");
@@ -111,6 +112,7 @@ fn run_server(cfg: Arc<config::ServerConfig>, used_memory: fn() -> u64) -> i32 {
     let started = sys.block_on({
         let log = log.clone();
         let logfile = t.logfile.clone();
+        let json = control.is_json();
         let port = t.port;
         async move {
             let running =
@@ -120,6 +122,7 @@ fn run_server(cfg: Arc<config::ServerConfig>, used_memory: fn() -> u64) -> i32 {
             slog::info!(log, "Ready to accept connections");
             actix::spawn(wait_for_signal(
                 logfile,
+                json,
                 running.keyspace.clone().recipient(),
             ));
             Ok::<_, crate::system::StartError>(running)
@@ -131,6 +134,16 @@ fn run_server(cfg: Arc<config::ServerConfig>, used_memory: fn() -> u64) -> i32 {
                 let l = r.listeners.clone();
                 cfg.on_apply(name, Box::new(move |t| l.rebind(t)));
             }
+            for name in ["metrics-port", "metrics-bind"] {
+                let m = r.metrics.clone();
+                cfg.on_apply(
+                    name,
+                    Box::new(move |t| m.apply(t.metrics_port, &t.metrics_bind)),
+                );
+            }
+            if let Some(addr) = r.metrics.address() {
+                slog::info!(log, "Serving Prometheus metrics on http://{}/metrics", addr);
+            }
             r
         }
         Err(crate::system::StartError::Bind(e)) => {
@@ -141,6 +154,15 @@ fn run_server(cfg: Arc<config::ServerConfig>, used_memory: fn() -> u64) -> i32 {
         Err(crate::system::StartError::Load(e)) => {
             slog::warn!(log, "{}", e);
             slog::warn!(log, "Terminating server after rdb file reading failure.");
+            return 1;
+        }
+        Err(crate::system::StartError::Metrics(e)) => {
+            slog::warn!(log, "{}", e);
+            slog::warn!(
+                log,
+                "Failed listening on metrics-port {} (tcp), aborting.",
+                t.metrics_port
+            );
             return 1;
         }
     };
@@ -159,6 +181,7 @@ fn run_server(cfg: Arc<config::ServerConfig>, used_memory: fn() -> u64) -> i32 {
 /// signal tries again).
 pub(crate) async fn wait_for_signal(
     logfile: String,
+    json: bool,
     keyspace: actix::Recipient<::actors::keyspace::ShutdownOnSignal>,
 ) {
     use tokio::signal::unix::{signal, SignalKind};
@@ -173,7 +196,7 @@ pub(crate) async fn wait_for_signal(
             _ = term.recv() => "SIGTERM",
             _ = int.recv() => "SIGINT",
         };
-        log_signal(&logfile, signal);
+        log_signal(&logfile, json, signal);
         if keyspace
             .send(::actors::keyspace::ShutdownOnSignal { signal })
             .await
@@ -185,16 +208,22 @@ pub(crate) async fn wait_for_signal(
     }
 }
 
-/// The line Redis's signal handler writes, outside the usual format.
-pub(crate) fn log_signal(logfile: &str, name: &str) {
+/// The line Redis's signal handler writes, outside the usual format (with `log-format json`,
+/// an object whose role is `signal-handler`).
+pub(crate) fn log_signal(logfile: &str, json: bool, name: &str) {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0);
-    let line = format!(
-        "{}:signal-handler ({now}) Received {name} scheduling shutdown...\n",
-        std::process::id()
-    );
+    let pid = std::process::id();
+    let msg = format!("Received {name} scheduling shutdown...");
+    let line = if json {
+        let line =
+            crate::log::format_json_line(pid, "signal-handler", slog::Level::Warning, &msg, "");
+        format!("{line}\n")
+    } else {
+        format!("{pid}:signal-handler ({now}) {msg}\n")
+    };
     if logfile.is_empty() {
         print!("{line}");
     } else if let Ok(mut f) = std::fs::OpenOptions::new()

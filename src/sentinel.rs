@@ -37,6 +37,7 @@ pub fn run(cfg: Arc<ServerConfig>, used_memory: fn() -> u64) -> i32 {
     }
     let t = cfg.tunables();
     let control = LogControl::new(&t.loglevel);
+    control.set_format(&t.log_format);
     control.set_role(b'X');
     let log = redis_logger(&t.logfile, control.clone());
     let pid = std::process::id();
@@ -73,8 +74,9 @@ pub fn run(cfg: Arc<ServerConfig>, used_memory: fn() -> u64) -> i32 {
         let log = log.clone();
         let port = t.port;
         let logfile = t.logfile.clone();
+        let json = control.is_json();
         async move {
-            let (listeners, actor) = crate::system::start_sentinel(
+            let (listeners, actor, metrics) = crate::system::start_sentinel(
                 store,
                 log.clone(),
                 used_memory,
@@ -90,11 +92,15 @@ pub fn run(cfg: Arc<ServerConfig>, used_memory: fn() -> u64) -> i32 {
                 },
             )?;
             slog::info!(log, "Running mode=sentinel, port={}.", port);
+            if let Some(addr) = metrics.address() {
+                slog::info!(log, "Serving Prometheus metrics on http://{}/metrics", addr);
+            }
             actix::spawn(crate::launch::wait_for_signal(
                 logfile,
+                json,
                 actor.clone().recipient(),
             ));
-            Ok::<_, crate::system::StartError>((listeners, actor))
+            Ok::<_, crate::system::StartError>((listeners, actor, metrics))
         }
     });
     let running = match started {
@@ -104,7 +110,7 @@ pub fn run(cfg: Arc<ServerConfig>, used_memory: fn() -> u64) -> i32 {
             slog::warn!(log, "Failed listening on port {} (tcp), aborting.", t.port);
             return 1;
         }
-        Err(crate::system::StartError::Load(e)) => {
+        Err(crate::system::StartError::Load(e) | crate::system::StartError::Metrics(e)) => {
             slog::warn!(log, "{}", e);
             return 1;
         }

@@ -5,6 +5,7 @@ use ::actors::config::Tunables;
 use ::actors::connection::KeyspacePeer;
 use ::actors::keyspace::KeyspaceActor;
 use ::actors::listener::{bind, ListenerActor, StopListening};
+use ::actors::prometheus::{MetricsEndpoint, Sources};
 use ::actors::server::ServerContext;
 use actix::prelude::*;
 use std::io;
@@ -16,6 +17,8 @@ pub struct Running {
     pub server: Arc<ServerContext>,
     pub keyspace: Addr<KeyspaceActor>,
     pub listeners: Arc<Listeners>,
+    /// The Prometheus endpoint (listening only when `metrics-port` is set).
+    pub metrics: Arc<MetricsEndpoint>,
 }
 
 /// The listener actors of the bound addresses; replaced as a whole when CONFIG SET changes
@@ -108,6 +111,8 @@ fn bind_all(
 pub enum StartError {
     /// A listening socket could not be bound.
     Bind(BindError),
+    /// The metrics endpoint could not listen.
+    Metrics(String),
     /// The dump file exists but cannot be loaded.
     Load(String),
 }
@@ -228,6 +233,7 @@ pub fn start(
     let peer_mailbox = ks.mailbox();
     let keyspace = ks.start();
     if let Some(master) = t.replicaof.clone() {
+        peer_mailbox.sent();
         keyspace.do_send(::actors::keyspace::following::Follow {
             master: Some(master),
         });
@@ -260,12 +266,28 @@ pub fn start(
         started.push((local, l.start()));
     }
     *lock(&listeners.current) = started;
+    let metrics = MetricsEndpoint::new(Sources {
+        server: server.clone(),
+        keyspace: Some((keyspace.clone().recipient(), listeners.peer.mailbox.clone())),
+        sentinel: None,
+    });
+    metrics
+        .apply(t.metrics_port, &t.metrics_bind)
+        .map_err(StartError::Metrics)?;
     Ok(Running {
         server,
         keyspace,
         listeners,
+        metrics,
     })
 }
+
+/// A started Sentinel: its listeners, its actor and its metrics endpoint.
+pub type RunningSentinel = (
+    Arc<Listeners>,
+    Addr<::actors::monitor::sentinel::SentinelActor>,
+    Arc<MetricsEndpoint>,
+);
 
 /// Binds every configured address and starts a Sentinel: `actor` builds the Sentinel actor
 /// around the process's [`ServerContext`]; the listeners hand it every client's commands.
@@ -276,13 +298,7 @@ pub fn start_sentinel(
     backlog: i32,
     log_role: Arc<std::sync::atomic::AtomicU8>,
     actor: impl FnOnce(Arc<ServerContext>) -> ::actors::monitor::sentinel::SentinelActor,
-) -> Result<
-    (
-        Arc<Listeners>,
-        Addr<::actors::monitor::sentinel::SentinelActor>,
-    ),
-    StartError,
-> {
+) -> Result<RunningSentinel, StartError> {
     let t = config.tunables();
     let sockets = bind_all(&t.bind, t.port, backlog)?;
     let server = Arc::new(
@@ -291,6 +307,11 @@ pub fn start_sentinel(
             .with_sentinel_mode(),
     );
     let sentinel = actor(server.clone());
+    let metrics = MetricsEndpoint::new(Sources {
+        server: server.clone(),
+        keyspace: None,
+        sentinel: Some(sentinel.shared()),
+    });
     let mailbox = sentinel.mailbox();
     let sentinel = sentinel.start();
     let peer = KeyspacePeer {
@@ -321,5 +342,8 @@ pub fn start_sentinel(
         started.push((local, l.start()));
     }
     *lock(&listeners.current) = started;
-    Ok((listeners, sentinel))
+    metrics
+        .apply(t.metrics_port, &t.metrics_bind)
+        .map_err(StartError::Metrics)?;
+    Ok((listeners, sentinel, metrics))
 }

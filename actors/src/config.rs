@@ -129,6 +129,12 @@ pub struct Tunables {
     pub notify_keyspace_events: u32,
     /// `client-output-buffer-limit` for the normal, replica and pubsub classes.
     pub client_output_buffer_limit: [OutputBufferLimit; 3],
+    /// Redactor's own `metrics-port`: the Prometheus endpoint's port; 0 means off.
+    pub metrics_port: u16,
+    /// Redactor's own `metrics-bind`: the address the Prometheus endpoint listens on.
+    pub metrics_bind: String,
+    /// Redactor's own `log-format`: `redis` (Redis's lines) or `json` (one object a line).
+    pub log_format: String,
 }
 
 /// One class of `client-output-buffer-limit`: bytes, bytes, seconds; 0 disables a limit.
@@ -228,6 +234,9 @@ impl Default for Tunables {
                     soft_seconds: 60,
                 },
             ],
+            metrics_port: 0,
+            metrics_bind: "127.0.0.1".into(),
+            log_format: "redis".into(),
         }
     }
 }

@@ -18,6 +18,7 @@ pub mod metrics;
 pub mod monitor;
 pub mod notify;
 pub mod persistence;
+pub mod prometheus;
 pub mod pubsub;
 pub mod rdb;
 pub mod repl;

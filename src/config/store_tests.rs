@@ -408,3 +408,56 @@ fn enter_dir_reports_chdir_failures_like_redis() {
     );
     assert_eq!(super::current_dir(), here);
 }
+
+/// Redactor's own parameters: CONFIG GET by exact name (never through a pattern, so `*` answers
+/// what Redis answers), CONFIG SET, and CONFIG REWRITE writing the changed ones.
+#[test]
+fn redactor_parameters_are_hidden_settable_and_rewritten() {
+    let dir = ScratchDir::new("store-redactor-params");
+    let file = dir.path().join("redis.conf");
+    let old = format!("port 7000\ndir {}\nlog-format json\n", dir.path().display());
+    std::fs::write(&file, &old).unwrap_or_else(|e| panic!("{e}"));
+    let cfg = ServerConfig::from_text(old.as_bytes(), false, Some(file.clone()))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        get(&cfg, &["metrics-port", "metrics-bind", "log-format"]),
+        owned(&[
+            ("metrics-port", "0"),
+            ("metrics-bind", "127.0.0.1"),
+            ("log-format", "json")
+        ])
+    );
+    assert!(get(&cfg, &["*"])
+        .iter()
+        .all(|(n, _)| !n.starts_with("metrics")));
+    assert!(get(&cfg, &["metrics*"]).is_empty());
+    assert_eq!(
+        cfg.set(&pairs(&[
+            ("metrics-port", "9121"),
+            ("metrics-bind", "127.0.0.2")
+        ])),
+        Ok(())
+    );
+    let t = cfg.tunables();
+    assert_eq!(
+        (
+            t.metrics_port,
+            t.metrics_bind.as_str(),
+            t.log_format.as_str()
+        ),
+        (9121, "127.0.0.2", "json")
+    );
+    assert!(cfg
+        .set(&pairs(&[("log-format", "redis")]))
+        .is_err_and(|e| e.contains("can't set immutable config")));
+    assert!(
+        ServerConfig::from_text(b"log-format xml\n", false, None).is_err_and(|e| e
+            .to_string()
+            .contains("argument(s) must be one of the following"))
+    );
+    assert_eq!(cfg.rewrite(), Ok(()));
+    let new = std::fs::read_to_string(&file).unwrap_or_default();
+    assert!(new.contains("\nlog-format json\n"), "{new}");
+    assert!(new.contains("\nmetrics-port 9121\n"), "{new}");
+    assert!(new.contains("\nmetrics-bind \"127.0.0.2\"\n"), "{new}");
+}

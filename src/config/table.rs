@@ -111,6 +111,8 @@ const MB: i64 = 1024 * 1024;
 
 pub(crate) const LOGLEVELS: &[(&str, u32)] =
     &[("debug", 0), ("verbose", 1), ("notice", 2), ("warning", 3)];
+/// Redactor's own `log-format`.
+pub(crate) const LOG_FORMATS: &[(&str, u32)] = &[("redis", 0), ("json", 1)];
 pub(crate) const MAXMEMORY_POLICIES: &[(&str, u32)] = &[
     ("volatile-lru", 1),
     ("volatile-lfu", 0x102),
@@ -503,6 +505,11 @@ pub(crate) static DIRECTIVES: &[Directive] = &[
     special("bind", None, MULTI_ARG, Special::Bind),
     special("replicaof", Some("slaveof"), IMMUTABLE | MULTI_ARG, Special::ReplicaOf),
     special("latency-tracking-info-percentiles", None, MULTI_ARG, Special::LatencyTrackingInfoPercentiles),
+    // Redactor's own parameters, hidden so that CONFIG GET patterns answer exactly what Redis
+    // answers; CONFIG GET with the exact name, CONFIG SET and CONFIG REWRITE know them.
+    int("metrics-port", None, HIDDEN, 0, 65535, 0),
+    string("metrics-bind", None, HIDDEN, false, Some("127.0.0.1"), None),
+    enumeration("log-format", HIDDEN | IMMUTABLE, LOG_FORMATS, 0, None),
 ];
 
 /// A name CONFIG knows: which directive, and whether the name is that directive's alias.
@@ -569,10 +576,11 @@ mod tests {
             assert!(seen.insert(e.name()), "duplicate {}", e.name());
             assert_eq!(e.name(), e.name().to_ascii_lowercase());
         }
-        // 192 names answer CONFIG GET * on real redis-server 7.0.15 (Debian), plus 5 hidden ones.
-        assert_eq!(seen.len(), 197);
+        // 192 names answer CONFIG GET * on real redis-server 7.0.15 (Debian), plus 5 hidden ones
+        // and Redactor's own 3 (hidden too).
+        assert_eq!(seen.len(), 200);
         let hidden = DIRECTIVES.iter().filter(|d| d.has(HIDDEN)).count();
-        assert_eq!(hidden, 5);
+        assert_eq!(hidden, 8);
     }
 
     #[test]

@@ -166,6 +166,9 @@ pub(crate) fn build(values: &[Value], ctx: &Context<'_>) -> Tunables {
             }),
             _ => Tunables::default().client_output_buffer_limit,
         },
+        metrics_port: num(values, "metrics-port").clamp(0, 65535) as u16,
+        metrics_bind: text(values, "metrics-bind").unwrap_or_else(|| "127.0.0.1".into()),
+        log_format: enum_text(values, "log-format"),
     }
 }
 

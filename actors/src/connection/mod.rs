@@ -282,6 +282,7 @@ impl<W: AsyncWrite + Unpin + 'static> Actor for ConnectionActor<W> {
         if self.subscribed || self.session.is_none() {
             self.server.pubsub.remove_client(id);
         }
+        self.keyspace.mailbox.sent();
         self.keyspace.gone.do_send(ClientGone { id });
     }
 }

@@ -8,6 +8,7 @@ pub mod background;
 pub mod blocked;
 pub mod db;
 mod failover;
+pub mod figures;
 pub mod following;
 pub mod hash;
 mod jobs;

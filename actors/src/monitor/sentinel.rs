@@ -100,6 +100,11 @@ impl SentinelActor {
         self.mailbox.clone()
     }
 
+    /// The state its masters' monitors share (for the metrics endpoint).
+    pub fn shared(&self) -> Arc<Shared> {
+        self.shared.clone()
+    }
+
     /// Starts watching `cfg`'s master (`sentinel monitor` at startup, SENTINEL MONITOR).
     pub(super) fn monitor(&mut self, mut cfg: MasterConfig) {
         let Some(me) = self.me.clone() else { return };

@@ -5,7 +5,7 @@
 use std::sync::Mutex;
 
 /// One replica as its master sees it (INFO's `slaveN:` line, ROLE's entries).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReplicaInfo {
     pub id: u64,
     pub ip: String,
@@ -38,7 +38,7 @@ pub struct MasterInfo {
     pub offset: i64,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReplState {
     pub replid: String,
     pub replid2: String,
