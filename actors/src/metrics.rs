@@ -1,15 +1,26 @@
 //! Mailbox metrics: what each actor has been sent, has handled, and how long handling took.
 //!
-//! actix exposes no queue length, so every send goes through [`Mailbox::sent`] and every handler
-//! opens a [`Handling`] guard. Everything is a relaxed atomic: the hot path takes no lock.
+//! actix exposes no queue length, so every send goes through [`Mailbox::sent`] (or a
+//! [`Counted`] peer) and every handler opens a [`Handling`] guard. Everything is a relaxed
+//! atomic: the hot path takes no lock.
+//!
+//! The age of the oldest queued message comes from a small ring of send times indexed by
+//! sequence number: a mailbox is FIFO, so the oldest waiting message is the one after the last
+//! whose handling began.
 
+use actix::dev::ToEnvelope;
+use actix::{Actor, Addr, Handler, Message, Recipient};
 use dashmap::DashMap;
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::sync::Arc;
 use std::time::Instant;
 
 /// Number of histogram buckets; bucket `i` counts handling times in `[2^i, 2^(i+1))` ns.
 const BUCKETS: usize = 40;
+
+/// Send times kept per mailbox. With more messages queued than this, the oldest wait shown is
+/// that of the oldest send still remembered: a lower bound.
+const STAMPS: usize = 32;
 
 /// Adds to a counter only its actor's handlers write: a plain load and store, not a locked
 /// read-modify-write, since no other thread can race it; readers still see whole values.
@@ -29,6 +40,13 @@ pub struct Mailbox {
     busy_ns: AtomicU64,
     max_ns: AtomicU64,
     buckets: [AtomicU64; BUCKETS],
+    /// Messages ever sent and ever taken up, never reset: they index `stamps`.
+    seq_sent: AtomicU64,
+    seq_started: AtomicU64,
+    /// Send times in ns since `born` (plus one, so that 0 means none), by sequence number.
+    stamps: [AtomicU64; STAMPS],
+    born: Instant,
+    enabled: AtomicBool,
 }
 
 /// A point-in-time copy of a [`Mailbox`], for INFO and MAILBOX replies.
@@ -45,6 +63,8 @@ pub struct MailboxSnapshot {
     pub p50_us: f64,
     pub p99_us: f64,
     pub max_us: f64,
+    /// How long the oldest message still queued has waited, in microseconds.
+    pub oldest_wait_us: u64,
 }
 
 impl Mailbox {
@@ -59,7 +79,25 @@ impl Mailbox {
             busy_ns: AtomicU64::new(0),
             max_ns: AtomicU64::new(0),
             buckets: std::array::from_fn(|_| AtomicU64::new(0)),
+            seq_sent: AtomicU64::new(0),
+            seq_started: AtomicU64::new(0),
+            stamps: std::array::from_fn(|_| AtomicU64::new(0)),
+            born: Instant::now(),
+            enabled: AtomicBool::new(true),
         }
+    }
+
+    /// Turns counting on or off (`mailbox-metrics`). Turned back on, it forgets what was
+    /// queued meanwhile, since those sends were not counted.
+    pub fn set_enabled(&self, on: bool) {
+        if on && !self.enabled.load(Relaxed) {
+            self.seq_started.store(self.seq_sent.load(Relaxed), Relaxed);
+        }
+        self.enabled.store(on, Relaxed);
+    }
+
+    pub fn enabled(&self) -> bool {
+        self.enabled.load(Relaxed)
     }
 
     pub fn name(&self) -> &str {
@@ -68,11 +106,24 @@ impl Mailbox {
 
     /// Called by the sender right before a message enters the mailbox.
     pub fn sent(&self) {
-        let sent = self.sent.fetch_add(1, Relaxed) + 1;
-        let queued = sent.saturating_sub(self.handled.load(Relaxed));
+        if !self.enabled.load(Relaxed) {
+            return;
+        }
+        self.sent.fetch_add(1, Relaxed);
+        let seq = self.seq_sent.fetch_add(1, Relaxed);
+        let at = self.born.elapsed().as_nanos() as u64 + 1;
+        self.stamps[seq as usize % STAMPS].store(at, Relaxed);
+        let queued = (seq + 1).saturating_sub(self.seq_started.load(Relaxed));
         if queued > self.max_queued.load(Relaxed) {
             self.max_queued.fetch_max(queued, Relaxed);
         }
+    }
+
+    /// A timer pass, which actix runs outside the mailbox: counted as a message the actor sent
+    /// itself and took up at once, so that handled never exceeds sent.
+    pub fn tick(self: &Arc<Self>) -> Handling {
+        self.sent();
+        self.handling()
     }
 
     /// A message that could not be delivered (mailbox closed or full).
@@ -82,10 +133,21 @@ impl Mailbox {
 
     /// Opens the guard a handler holds while it works on one message.
     pub fn handling(self: &Arc<Self>) -> Handling {
+        let start = Instant::now();
+        if !self.enabled.load(Relaxed) {
+            return Handling {
+                mailbox: None,
+                start,
+            };
+        }
         bump(&self.in_flight, 1);
+        // Clamped: a message sent before counting was turned on is not in `seq_sent`.
+        if self.seq_started.load(Relaxed) < self.seq_sent.load(Relaxed) {
+            self.seq_started.fetch_add(1, Relaxed);
+        }
         Handling {
-            mailbox: self.clone(),
-            start: Instant::now(),
+            mailbox: Some(self.clone()),
+            start,
         }
     }
 
@@ -104,7 +166,8 @@ impl Mailbox {
     /// Clears the counters (MAILBOX RESET / CONFIG RESETSTAT); what is queued stays queued.
     pub fn reset(&self) {
         let queued = self.queued();
-        self.sent.store(queued, Relaxed);
+        self.sent
+            .store(queued + self.in_flight.load(Relaxed), Relaxed);
         self.handled.store(0, Relaxed);
         self.refused.store(0, Relaxed);
         self.max_queued.store(queued, Relaxed);
@@ -117,11 +180,25 @@ impl Mailbox {
 
     /// Messages waiting in the mailbox, not counting the one being handled.
     pub fn queued(&self) -> u64 {
-        let waiting = self
-            .sent
+        self.seq_sent
             .load(Relaxed)
-            .saturating_sub(self.handled.load(Relaxed));
-        waiting.saturating_sub(self.in_flight.load(Relaxed))
+            .saturating_sub(self.seq_started.load(Relaxed))
+    }
+
+    /// How long the oldest queued message has waited, in microseconds (0 when none waits).
+    pub fn oldest_wait_us(&self) -> u64 {
+        let sent = self.seq_sent.load(Relaxed);
+        let started = self.seq_started.load(Relaxed);
+        if started >= sent {
+            return 0;
+        }
+        let oldest = started.max(sent.saturating_sub(STAMPS as u64));
+        let at = self.stamps[oldest as usize % STAMPS].load(Relaxed);
+        if at == 0 {
+            return 0;
+        }
+        let now = self.born.elapsed().as_nanos() as u64 + 1;
+        now.saturating_sub(at) / 1000
     }
 
     pub fn snapshot(&self) -> MailboxSnapshot {
@@ -154,13 +231,14 @@ impl Mailbox {
             p50_us: quantile(0.5),
             p99_us: quantile(0.99),
             max_us: self.max_ns.load(Relaxed) as f64 / 1000.0,
+            oldest_wait_us: self.oldest_wait_us(),
         }
     }
 }
 
 /// Held by a handler while it processes one message; records the time on drop.
 pub struct Handling {
-    mailbox: Arc<Mailbox>,
+    mailbox: Option<Arc<Mailbox>>,
     start: Instant,
 }
 
@@ -173,14 +251,130 @@ impl Handling {
 
 impl Drop for Handling {
     fn drop(&mut self) {
-        self.mailbox.done(self.start.elapsed().as_nanos() as u64);
+        if let Some(m) = &self.mailbox {
+            m.done(self.start.elapsed().as_nanos() as u64);
+        }
+    }
+}
+
+/// A peer whose sends are counted in its mailbox: the sender holds the receiver's
+/// [`Mailbox`] next to its address, so that queue depth and waits are known without actix's
+/// help. Wraps a `Recipient<M>` or an `Addr<A>`.
+pub struct Counted<T> {
+    to: T,
+    mailbox: Arc<Mailbox>,
+}
+
+impl<T: Clone> Clone for Counted<T> {
+    fn clone(&self) -> Self {
+        Counted {
+            to: self.to.clone(),
+            mailbox: self.mailbox.clone(),
+        }
+    }
+}
+
+impl<T> Counted<T> {
+    pub fn new(to: T, mailbox: Arc<Mailbox>) -> Self {
+        Counted { to, mailbox }
+    }
+
+    /// The receiver's mailbox.
+    pub fn mailbox(&self) -> &Arc<Mailbox> {
+        &self.mailbox
+    }
+
+    /// The address itself, for sends that must not be counted (none should be).
+    pub fn inner(&self) -> &T {
+        &self.to
+    }
+}
+
+impl<M> Counted<Recipient<M>>
+where
+    M: Message + Send,
+    M::Result: Send,
+{
+    pub fn do_send(&self, msg: M) {
+        if self.to.connected() {
+            self.mailbox.sent();
+        } else {
+            self.mailbox.refused();
+        }
+        self.to.do_send(msg);
+    }
+
+    pub fn send(&self, msg: M) -> actix::prelude::RecipientRequest<M> {
+        if self.to.connected() {
+            self.mailbox.sent();
+        } else {
+            self.mailbox.refused();
+        }
+        self.to.send(msg)
+    }
+}
+
+impl<A: Actor> Counted<Addr<A>> {
+    pub fn do_send<M>(&self, msg: M)
+    where
+        M: Message + Send + 'static,
+        M::Result: Send,
+        A: Handler<M>,
+        A::Context: ToEnvelope<A, M>,
+    {
+        if self.to.connected() {
+            self.mailbox.sent();
+        } else {
+            self.mailbox.refused();
+        }
+        self.to.do_send(msg);
+    }
+
+    pub fn send<M>(&self, msg: M) -> actix::dev::Request<A, M>
+    where
+        M: Message + Send + 'static,
+        M::Result: Send,
+        A: Handler<M>,
+        A::Context: ToEnvelope<A, M>,
+    {
+        if self.to.connected() {
+            self.mailbox.sent();
+        } else {
+            self.mailbox.refused();
+        }
+        self.to.send(msg)
+    }
+
+    /// The same actor as a counted recipient of one of its messages.
+    pub fn recipient<M>(&self) -> Counted<Recipient<M>>
+    where
+        M: Message + Send + 'static,
+        M::Result: Send,
+        A: Handler<M>,
+        A::Context: ToEnvelope<A, M>,
+    {
+        Counted::new(self.to.clone().recipient(), self.mailbox.clone())
     }
 }
 
 /// Every live actor's mailbox by its stable name (`keyspace/0`, `conn/17`, `listener/127.0.0.1:6379`).
-#[derive(Default, Debug)]
+#[derive(Debug)]
 pub struct MailboxRegistry {
     boxes: DashMap<String, Arc<Mailbox>>,
+    /// `mailbox-metrics`: counting on at all.
+    enabled: AtomicBool,
+    /// `mailbox-metrics-connections`: each connection listed under `conn/<id>`.
+    connections: AtomicBool,
+}
+
+impl Default for MailboxRegistry {
+    fn default() -> Self {
+        MailboxRegistry {
+            boxes: DashMap::new(),
+            enabled: AtomicBool::new(true),
+            connections: AtomicBool::new(true),
+        }
+    }
 }
 
 impl MailboxRegistry {
@@ -193,8 +387,48 @@ impl MailboxRegistry {
         let name = name.into();
         self.boxes
             .entry(name.clone())
-            .or_insert_with(|| Arc::new(Mailbox::new(name)))
+            .or_insert_with(|| {
+                let m = Mailbox::new(name);
+                m.set_enabled(self.enabled.load(Relaxed));
+                Arc::new(m)
+            })
             .clone()
+    }
+
+    /// A client connection's mailbox: registered like any other, unless per-connection detail
+    /// is off, when it counts for its connection alone and is listed nowhere.
+    pub fn register_connection(&self, name: impl Into<String>) -> Arc<Mailbox> {
+        if self.connections.load(Relaxed) {
+            return self.register(name);
+        }
+        let m = Mailbox::new(name.into());
+        m.set_enabled(self.enabled.load(Relaxed));
+        Arc::new(m)
+    }
+
+    /// `mailbox-metrics yes|no`: every mailbox, and those registered later.
+    pub fn set_enabled(&self, on: bool) {
+        self.enabled.store(on, Relaxed);
+        for m in self.boxes.iter() {
+            m.set_enabled(on);
+        }
+    }
+
+    pub fn enabled(&self) -> bool {
+        self.enabled.load(Relaxed)
+    }
+
+    /// `mailbox-metrics-connections yes|no`: off forgets the listed connections at once;
+    /// on lists connections accepted from then on.
+    pub fn set_connection_detail(&self, on: bool) {
+        self.connections.store(on, Relaxed);
+        if !on {
+            self.boxes.retain(|name, _| kind_of(name) != "conn");
+        }
+    }
+
+    pub fn connection_detail(&self) -> bool {
+        self.connections.load(Relaxed)
     }
 
     /// Forgets a mailbox whose actor stopped.
@@ -264,5 +498,127 @@ mod tests {
         reg.unregister("conn/1");
         assert!(reg.get("conn/1").is_none());
         assert_eq!(kind_of("conn/2"), "conn");
+    }
+
+    #[test]
+    fn oldest_wait_follows_the_queue_head() {
+        let m = MailboxRegistry::new().register("keyspace/0");
+        assert_eq!(m.oldest_wait_us(), 0);
+        m.sent();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        m.sent();
+        let first = m.oldest_wait_us();
+        assert!(first >= 20_000, "{first}");
+        // The first message is taken up: the second is now the oldest, and it is younger.
+        let h = m.handling();
+        let second = m.oldest_wait_us();
+        assert!(second < first, "{second} vs {first}");
+        drop(h);
+        drop(m.handling());
+        assert_eq!(m.oldest_wait_us(), 0);
+        assert_eq!(m.snapshot().oldest_wait_us, 0);
+    }
+
+    #[test]
+    fn oldest_wait_past_the_ring_is_a_lower_bound() {
+        let m = MailboxRegistry::new().register("conn/1");
+        m.sent();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        for _ in 0..STAMPS {
+            m.sent();
+        }
+        // The first send time was overwritten: what is shown is younger than 20 ms but the
+        // queue is still known to be STAMPS + 1 long.
+        assert!(m.oldest_wait_us() < 20_000);
+        assert_eq!(m.queued(), STAMPS as u64 + 1);
+    }
+
+    #[test]
+    fn ticks_count_as_sent_and_handled() {
+        let m = MailboxRegistry::new().register("sentinel/mymaster");
+        drop(m.tick());
+        let s = m.snapshot();
+        assert_eq!((s.sent, s.handled, s.queued), (1, 1, 0));
+    }
+
+    #[test]
+    fn turned_off_counts_nothing_and_comes_back_clean() {
+        let reg = MailboxRegistry::new();
+        let m = reg.register("keyspace/0");
+        reg.set_enabled(false);
+        m.sent();
+        drop(m.handling());
+        let later = reg.register("conn/9");
+        later.sent();
+        assert_eq!(m.snapshot().sent, 0);
+        assert_eq!(later.snapshot().sent, 0);
+        // Sent while off, handled after: no negative queue, no phantom wait.
+        m.sent();
+        reg.set_enabled(true);
+        drop(m.handling());
+        let s = m.snapshot();
+        assert_eq!((s.queued, s.oldest_wait_us, s.handled), (0, 0, 1));
+    }
+
+    #[test]
+    fn connection_detail_off_hides_connections() {
+        let reg = MailboxRegistry::new();
+        reg.register_connection("conn/1");
+        reg.register("keyspace/0");
+        reg.set_connection_detail(false);
+        let hidden = reg.register_connection("conn/2");
+        hidden.sent();
+        assert_eq!(hidden.queued(), 1);
+        let names: Vec<_> = reg.snapshots().into_iter().map(|s| s.name).collect();
+        assert_eq!(names, ["keyspace/0"]);
+    }
+
+    #[actix_rt::test]
+    async fn counted_peers_count_sends_and_refusals() {
+        use actix::{Actor, ActorContext, Context, Handler, Message};
+        #[derive(Message)]
+        #[rtype(result = "u32")]
+        struct Ping;
+        #[derive(Message)]
+        #[rtype(result = "()")]
+        struct Quit;
+        struct Probe(Arc<Mailbox>);
+        impl Actor for Probe {
+            type Context = Context<Self>;
+        }
+        impl Handler<Quit> for Probe {
+            type Result = ();
+            fn handle(&mut self, _: Quit, ctx: &mut Context<Self>) {
+                ctx.stop();
+            }
+        }
+        impl Handler<Ping> for Probe {
+            type Result = u32;
+            fn handle(&mut self, _: Ping, _: &mut Context<Self>) -> u32 {
+                let _h = self.0.handling();
+                7
+            }
+        }
+        let reg = MailboxRegistry::new();
+        let mb = reg.register("probe/1");
+        let addr = Probe(mb.clone()).start();
+        let peer = Counted::new(addr, mb.clone());
+        assert_eq!(peer.send(Ping).await.unwrap(), 7);
+        let as_recipient = peer.recipient::<Ping>();
+        assert_eq!(as_recipient.send(Ping).await.unwrap(), 7);
+        let s = mb.snapshot();
+        assert_eq!((s.sent, s.handled, s.queued), (2, 2, 0));
+        peer.inner().send(Quit).await.unwrap();
+        for _ in 0..100 {
+            if !peer.inner().connected() {
+                break;
+            }
+            actix_rt::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        // A stopped actor: refused, not queued.
+        assert!(as_recipient.send(Ping).await.is_err());
+        peer.do_send(Ping);
+        let s = mb.snapshot();
+        assert_eq!((s.refused, s.queued), (2, 0));
     }
 }
