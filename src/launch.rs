@@ -141,6 +141,7 @@ fn run_server(cfg: Arc<config::ServerConfig>, used_memory: fn() -> u64) -> i32 {
                     Box::new(move |t| m.apply(t.metrics_port, &t.metrics_bind)),
                 );
             }
+            crate::system::apply_mailbox_settings(&cfg, &r.server);
             if let Some(addr) = r.metrics.address() {
                 slog::info!(log, "Serving Prometheus metrics on http://{}/metrics", addr);
             }

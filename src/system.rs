@@ -13,6 +13,23 @@ use std::net::{SocketAddr, ToSocketAddrs};
 use std::sync::{Arc, Mutex};
 
 /// The running server's actors.
+/// `mailbox-metrics` and `mailbox-metrics-connections` take effect on CONFIG SET.
+pub fn apply_mailbox_settings(cfg: &crate::config::ServerConfig, server: &Arc<ServerContext>) {
+    for name in ["mailbox-metrics", "mailbox-metrics-connections"] {
+        let server = server.clone();
+        cfg.on_apply(
+            name,
+            Box::new(move |t| {
+                server.mailboxes.set_enabled(t.mailbox_metrics);
+                server
+                    .mailboxes
+                    .set_connection_detail(t.mailbox_metrics_connections);
+                Ok(())
+            }),
+        );
+    }
+}
+
 pub struct Running {
     pub server: Arc<ServerContext>,
     pub keyspace: Addr<KeyspaceActor>,

@@ -36,10 +36,14 @@ fn info_all_has_redis_fields_in_redis_order() {
     let redis = Server::redis(&args);
     let ours = Server::redactor(&args);
     let theirs = fields(&info(&redis, "all"));
-    let mine = fields(&info(&ours, "all"));
+    let mut mine = fields(&info(&ours, "all"));
+    // Redactor's own section comes last in `all` and `everything`, never in the default INFO.
+    let own = mine.pop().expect("sections");
+    assert_eq!(own.0, "Mailboxes");
+    assert!(own.1.contains(&"kind_keyspace".to_string()), "{own:?}");
     assert_eq!(mine, theirs);
-    // Redactor's own section appears only when asked for.
-    assert!(!info(&ours, "all").contains("# Mailboxes"));
+    assert!(!info(&ours, "").contains("# Mailboxes"));
+    assert!(!info(&ours, "default").contains("# Mailboxes"));
     assert!(info(&ours, "everything").contains("# Mailboxes"));
 }
 
@@ -87,4 +91,64 @@ fn keyspace_mailbox_counts_batches_and_handling_time() {
     assert!(field(&after, "max_us") > 0.0);
     let stats = info(&ours, "stats");
     assert!(stats.contains("total_commands_processed:"));
+}
+
+/// An integer field of a RESP2 `MAILBOX GET` reply.
+fn mailbox_int(reply: &[u8], field: &str) -> u64 {
+    let text = String::from_utf8_lossy(reply);
+    let key = format!("${}\r\n{field}\r\n:", field.len());
+    let at = text
+        .find(&key)
+        .unwrap_or_else(|| panic!("no {field} in {text}"))
+        + key.len();
+    text[at..].split("\r\n").next().unwrap().parse().unwrap()
+}
+
+#[test]
+fn mailbox_metrics_turn_off_and_connections_hide() {
+    let ours = Server::redactor(&["--save", ""]);
+    let mut c = ours.client();
+    assert_ne!(c.cmd(&["MAILBOX", "LIST", "conn/*"]), b"*0\r\n");
+    // Redactor's own parameters answer by name, never to a pattern (CONFIG GET * stays Redis's).
+    assert_eq!(
+        c.cmd(&["CONFIG", "GET", "mailbox-metrics-connections"]),
+        b"*2\r\n$27\r\nmailbox-metrics-connections\r\n$3\r\nyes\r\n"
+    );
+    assert!(!String::from_utf8_lossy(&c.cmd(&["CONFIG", "GET", "*"])).contains("mailbox"));
+
+    assert_eq!(
+        c.cmd(&["CONFIG", "SET", "mailbox-metrics-connections", "no"]),
+        b"+OK\r\n"
+    );
+    assert_eq!(c.cmd(&["MAILBOX", "LIST", "conn/*"]), b"*0\r\n");
+    let mut later = ours.client();
+    assert_eq!(later.cmd(&["PING"]), b"+PONG\r\n");
+    assert_eq!(c.cmd(&["MAILBOX", "LIST", "conn/*"]), b"*0\r\n");
+    // The other actors are still listed.
+    assert_eq!(
+        c.cmd(&["MAILBOX", "LIST", "keyspace/*"]),
+        b"*1\r\n$10\r\nkeyspace/0\r\n"
+    );
+
+    assert_eq!(
+        c.cmd(&["CONFIG", "SET", "mailbox-metrics", "no"]),
+        b"+OK\r\n"
+    );
+    let off = mailbox_int(&c.cmd(&["MAILBOX", "GET", "keyspace/0"]), "sent");
+    for i in 0..20 {
+        assert_eq!(c.cmd(&["SET", &format!("k{i}"), "v"]), b"+OK\r\n");
+    }
+    let still = mailbox_int(&c.cmd(&["MAILBOX", "GET", "keyspace/0"]), "sent");
+    assert_eq!(still, off);
+    assert_eq!(
+        c.cmd(&["CONFIG", "SET", "mailbox-metrics", "yes"]),
+        b"+OK\r\n"
+    );
+    for i in 0..20 {
+        assert_eq!(c.cmd(&["SET", &format!("k{i}"), "v"]), b"+OK\r\n");
+    }
+    let on = c.cmd(&["MAILBOX", "GET", "keyspace/0"]);
+    assert!(mailbox_int(&on, "sent") >= off + 20);
+    assert!(mailbox_int(&on, "handled") <= mailbox_int(&on, "sent"));
+    assert_eq!(mailbox_int(&on, "queued"), 0);
 }

@@ -578,3 +578,109 @@ fn replication_figures_on_master_and_replica() {
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+/// `MAILBOX GET keyspace/0` through redis-cli: its field/value lines as pairs.
+fn cli_mailbox_get(server: &Server, name: &str) -> HashMap<String, f64> {
+    let mut cmd = Command::new(common::redis_cli_bin());
+    cmd.args(["-h", &server.host, "-p", &server.port.to_string()])
+        .args(["MAILBOX", "GET", name]);
+    let out = run_command(&mut cmd, IO_TIMEOUT);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "redis-cli: {text}");
+    let lines: Vec<&str> = text.lines().collect();
+    lines
+        .chunks(2)
+        .map(|kv| {
+            let v = kv.get(1).and_then(|v| v.parse().ok());
+            (kv[0].to_string(), v.unwrap_or_else(|| panic!("{text}")))
+        })
+        .collect()
+}
+
+/// The keyspace kept busy by `DEBUG SLEEP 1.5` while three clients wait behind it (the whole
+/// process sleeps, as Redis does): afterwards the keyspace's mailbox shows the handling time
+/// and the queue that built up, read through the HTTP endpoint, redis-cli (MAILBOX GET, RESP2)
+/// and redis-py (MAILBOX GET in RESP3, INFO mailboxes).
+#[test]
+fn a_busy_keyspace_shows_handling_time_and_its_queue() {
+    let mport = free_port(HOST);
+    let server = Server::redactor(&[
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--enable-debug-command",
+        "yes",
+        "--metrics-port",
+        &mport.to_string(),
+    ]);
+    let maddr = format!("{HOST}:{mport}");
+    let mut admin = server.client();
+    assert_eq!(admin.cmd(&["MAILBOX", "RESET"]), b"+OK\r\n");
+    let before = cli_mailbox_get(&server, "keyspace/0");
+    assert!(before["max_us"] < 1_000_000.0, "{before:?}");
+    let mut sleeper = server.client();
+    sleeper.send(&[b"DEBUG", b"SLEEP", b"1.5"]);
+    std::thread::sleep(Duration::from_millis(200));
+    let mut waiting: Vec<_> = (0..3).map(|_| server.client()).collect();
+    for c in &mut waiting {
+        c.send(&[b"SET", b"k", b"v"]);
+    }
+    assert_eq!(sleeper.read_reply(), b"+OK\r\n");
+    for c in &mut waiting {
+        assert_eq!(c.read_reply(), b"+OK\r\n");
+    }
+
+    let s = scrape(&maddr, &server.dir);
+    let ks = [("actor", "keyspace"), ("name", "keyspace/0")];
+    assert!(
+        s.value("redactor_mailbox_handling_seconds_max", &ks) >= 1.4,
+        "{}",
+        s.text
+    );
+    assert!(
+        s.value("redactor_mailbox_busy_seconds_total", &ks) >= 1.4,
+        "{}",
+        s.text
+    );
+    assert!(
+        s.value("redactor_mailbox_queued_max", &ks) >= 3.0,
+        "{}",
+        s.text
+    );
+    assert_eq!(s.value("redactor_mailbox_queued", &ks), 0.0, "{}", s.text);
+    assert_eq!(
+        s.value("redactor_mailbox_oldest_wait_seconds", &ks),
+        0.0,
+        "{}",
+        s.text
+    );
+
+    let cli = cli_mailbox_get(&server, "keyspace/0");
+    assert!(cli["max_us"] >= 1_400_000.0, "{cli:?}");
+    assert!(cli["max_queued"] >= 3.0, "{cli:?}");
+    assert!(cli["handled"] <= cli["sent"], "{cli:?}");
+
+    let script = r#"
+import sys, redis
+r = redis.Redis(host=sys.argv[1], port=int(sys.argv[2]), protocol=3, decode_responses=True)
+got = r.execute_command("MAILBOX", "GET", "keyspace/0")
+assert isinstance(got, dict), got
+assert got["max_us"] >= 1.4e6 and got["max_queued"] >= 3, got
+info = r.info("mailboxes")
+line = info["mailbox_keyspace/0"]
+assert line["max_queued"] >= 3 and line["max_us"] >= 1.4e6, line
+assert info["kind_keyspace"]["instances"] == 1, info
+print("REDIS-PY-MAILBOX-OK")
+"#;
+    let mut cmd = Command::new("python3");
+    cmd.args(["-c", script, &server.host, &server.port.to_string()]);
+    let out = run_command(&mut cmd, PARSE_TIMEOUT);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains("REDIS-PY-MAILBOX-OK"),
+        "redis-py: {}\n{}",
+        stdout,
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

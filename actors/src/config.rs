@@ -135,6 +135,10 @@ pub struct Tunables {
     pub metrics_bind: String,
     /// Redactor's own `log-format`: `redis` (Redis's lines) or `json` (one object a line).
     pub log_format: String,
+    /// Redactor's own `mailbox-metrics`: count actor mailboxes at all.
+    pub mailbox_metrics: bool,
+    /// Redactor's own `mailbox-metrics-connections`: list each client connection's mailbox.
+    pub mailbox_metrics_connections: bool,
 }
 
 /// One class of `client-output-buffer-limit`: bytes, bytes, seconds; 0 disables a limit.
@@ -237,6 +241,8 @@ impl Default for Tunables {
             metrics_port: 0,
             metrics_bind: "127.0.0.1".into(),
             log_format: "redis".into(),
+            mailbox_metrics: true,
+            mailbox_metrics_connections: true,
         }
     }
 }

@@ -43,10 +43,14 @@ impl ServerContext {
     pub fn new(config: Arc<dyn ConfigStore>, log: slog::Logger, used_memory: fn() -> u64) -> Self {
         let pid = std::process::id();
         let now = unix_ms();
+        let mailboxes = MailboxRegistry::new();
+        let t = config.tunables();
+        mailboxes.set_enabled(t.mailbox_metrics);
+        mailboxes.set_connection_detail(t.mailbox_metrics_connections);
         ServerContext {
             config,
             clients: ClientRegistry::new(),
-            mailboxes: MailboxRegistry::new(),
+            mailboxes,
             pubsub: crate::pubsub::PubSubRegistry::new(),
             stats: Stats::default(),
             run_id: random_hex(40, now ^ ((pid as u64) << 32)),

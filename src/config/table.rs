@@ -510,6 +510,8 @@ pub(crate) static DIRECTIVES: &[Directive] = &[
     int("metrics-port", None, HIDDEN, 0, 65535, 0),
     string("metrics-bind", None, HIDDEN, false, Some("127.0.0.1"), None),
     enumeration("log-format", HIDDEN | IMMUTABLE, LOG_FORMATS, 0, None),
+    boolean("mailbox-metrics", None, HIDDEN, true),
+    boolean("mailbox-metrics-connections", None, HIDDEN, true),
 ];
 
 /// A name CONFIG knows: which directive, and whether the name is that directive's alias.
@@ -577,10 +579,10 @@ mod tests {
             assert_eq!(e.name(), e.name().to_ascii_lowercase());
         }
         // 192 names answer CONFIG GET * on real redis-server 7.0.15 (Debian), plus 5 hidden ones
-        // and Redactor's own 3 (hidden too).
-        assert_eq!(seen.len(), 200);
+        // and Redactor's own 5 (hidden too).
+        assert_eq!(seen.len(), 202);
         let hidden = DIRECTIVES.iter().filter(|d| d.has(HIDDEN)).count();
-        assert_eq!(hidden, 8);
+        assert_eq!(hidden, 10);
     }
 
     #[test]

@@ -169,6 +169,8 @@ pub(crate) fn build(values: &[Value], ctx: &Context<'_>) -> Tunables {
         metrics_port: num(values, "metrics-port").clamp(0, 65535) as u16,
         metrics_bind: text(values, "metrics-bind").unwrap_or_else(|| "127.0.0.1".into()),
         log_format: enum_text(values, "log-format"),
+        mailbox_metrics: flag(values, "mailbox-metrics"),
+        mailbox_metrics_connections: flag(values, "mailbox-metrics-connections"),
     }
 }
 

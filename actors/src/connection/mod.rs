@@ -90,7 +90,7 @@ impl<W: AsyncWrite + Unpin + 'static> ConnectionActor<W> {
             let codec = RequestCodec::new(limits.clone()).counting(server.clone(), handle.clone());
             ctx.add_stream(FramedRead::new(read, codec));
             let name = format!("conn/{}", handle.id);
-            let mailbox = server.mailboxes.register(name.clone());
+            let mailbox = server.mailboxes.register_connection(name.clone());
             let log = server
                 .log
                 .new(slog::o!("actor" => name, "addr" => handle.addr.to_string()));

@@ -11,7 +11,7 @@ use std::sync::atomic::Ordering::Relaxed;
 use std::time::Duration;
 
 /// How long a scrape waits for the keyspace's figures.
-const KEYSPACE_TIMEOUT: Duration = Duration::from_secs(3);
+const KEYSPACE_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// One Sentinel master, as `SENTINEL MASTERS` / INFO's `masterN` line shows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,6 +52,9 @@ pub struct Scrape {
 /// Collects a scrape's figures and writes them.
 pub async fn gather(sources: &Sources) -> String {
     let server = &sources.server;
+    // Taken before the keyspace is asked: a keyspace stuck on one message would answer late,
+    // and its queue as it was at scrape time is what the scrape is for.
+    let mailboxes = server.mailboxes.snapshots();
     let mut keyspace = None;
     if let Some((ks, mailbox)) = &sources.keyspace {
         mailbox.sent();
@@ -113,7 +116,7 @@ pub async fn gather(sources: &Sources) -> String {
         keyspace,
         repl: (!server.sentinel_mode).then(|| server.repl.get()),
         now_ms: unix_ms(),
-        mailboxes: server.mailboxes.snapshots(),
+        mailboxes,
         sentinel,
     };
     render(&scrape)
@@ -407,7 +410,7 @@ fn sentinel(e: &mut Exposition, tilt: bool, masters: &[SentinelMaster]) {
 
 fn mailboxes(e: &mut Exposition, snaps: &[MailboxSnapshot]) {
     type Field = fn(&MailboxSnapshot) -> f64;
-    let families: [(&str, Type, &str, Field); 7] = [
+    let families: [(&str, Type, &str, Field); 8] = [
         (
             "redactor_mailbox_queued",
             Type::Gauge,
@@ -419,6 +422,12 @@ fn mailboxes(e: &mut Exposition, snaps: &[MailboxSnapshot]) {
             Type::Gauge,
             "The deepest the mailbox has been since the last reset.",
             |s| s.max_queued as f64,
+        ),
+        (
+            "redactor_mailbox_oldest_wait_seconds",
+            Type::Gauge,
+            "How long the oldest message still queued has waited.",
+            |s| s.oldest_wait_us as f64 / 1e6,
         ),
         (
             "redactor_mailbox_in_flight",

@@ -2,8 +2,8 @@
 //!
 //! The server's state as `field:value` lines under `# Section` headers, with Redis 7.0's field
 //! names. `default` (no argument) lists server, clients, memory, persistence, stats,
-//! replication, cpu, modules, errorstats, cluster and keyspace; `all` adds commandstats and
-//! latencystats; `everything` also lists Redactor's own `mailboxes` section, which is never in
+//! replication, cpu, modules, errorstats, cluster and keyspace; `all` and `everything` add
+//! commandstats, latencystats and Redactor's own `mailboxes` section (last), which is never in
 //! the default output so clients that parse INFO see nothing new.
 
 use crate::cmd::flags::*;
@@ -38,7 +38,7 @@ const DEFAULT: &[&str] = &[
     "cluster",
     "keyspace",
 ];
-const ALL_EXTRA: &[&str] = &["commandstats", "latencystats"];
+const ALL_EXTRA: &[&str] = &["commandstats", "latencystats", "mailboxes"];
 
 /// Which sections a list of INFO arguments asks for, in Redis's order.
 pub fn wanted_sections(args: &[&[u8]]) -> Vec<&'static str> {
@@ -666,9 +666,10 @@ pub fn mailboxes(snaps: &[MailboxSnapshot], o: &mut String) {
             o,
             &format!("kind_{kind}"),
             format!(
-                "instances={},queued={},sent={},handled={},refused={},busy_us={}",
+                "instances={},queued={},oldest_wait_us={},sent={},handled={},refused={},busy_us={}",
                 of_kind.len(),
                 sum(|s| s.queued),
+                of_kind.iter().map(|s| s.oldest_wait_us).max().unwrap_or(0),
                 sum(|s| s.sent),
                 sum(|s| s.handled),
                 sum(|s| s.refused),
@@ -684,9 +685,9 @@ pub fn mailboxes(snaps: &[MailboxSnapshot], o: &mut String) {
                 o,
                 &format!("mailbox_{}", s.name),
                 format!(
-                    "queued={},max_queued={},sent={},handled={},in_flight={},refused={},busy_us={},p50_us={:.3},p99_us={:.3},max_us={:.3}",
-                    s.queued, s.max_queued, s.sent, s.handled, s.in_flight, s.refused,
-                    s.busy_us, s.p50_us, s.p99_us, s.max_us
+                    "queued={},max_queued={},oldest_wait_us={},sent={},handled={},in_flight={},refused={},busy_us={},p50_us={:.3},p99_us={:.3},max_us={:.3}",
+                    s.queued, s.max_queued, s.oldest_wait_us, s.sent, s.handled, s.in_flight,
+                    s.refused, s.busy_us, s.p50_us, s.p99_us, s.max_us
                 ),
             );
         }
@@ -701,7 +702,8 @@ mod tests {
     fn section_selection_follows_redis() {
         let none: &[&[u8]] = &[];
         assert_eq!(wanted_sections(none), DEFAULT.to_vec());
-        assert!(!wanted_sections(&[b"all"]).contains(&"mailboxes"));
+        assert!(wanted_sections(&[b"all"]).contains(&"mailboxes"));
+        assert!(!wanted_sections(&[b"default"]).contains(&"mailboxes"));
         assert!(wanted_sections(&[b"everything"]).contains(&"mailboxes"));
         assert_eq!(
             wanted_sections(&[b"KEYSPACE", b"server"]),

@@ -100,6 +100,7 @@ fn get(ex: &mut Exec, mut args: Args) -> Result<(), CmdError> {
         ("in_flight", s.in_flight),
         ("refused", s.refused),
         ("busy_us", s.busy_us),
+        ("oldest_wait_us", s.oldest_wait_us),
     ];
     let times = [
         ("p50_us", s.p50_us),
@@ -133,7 +134,7 @@ fn help(ex: &mut Exec, _: Args) -> Result<(), CmdError> {
             "    Return the names of actor mailboxes matching <pattern> (default: all).",
             "GET <name>",
             "    Return the counters of one mailbox: queued, max_queued, sent, handled,",
-            "    in_flight, refused, busy_us, p50_us, p99_us, max_us.",
+            "    in_flight, refused, busy_us, oldest_wait_us, p50_us, p99_us, max_us.",
             "RESET",
             "    Reset the counters of every mailbox.",
             "HELP",
@@ -164,12 +165,12 @@ mod tests {
             ("MAILBOX RESET", "+OK\r\n"),
         ]);
         let got = h.run(&["MAILBOX", "GET", "keyspace/0"]);
-        assert!(got.starts_with("*20\r\n$6\r\nqueued\r\n:0\r\n"), "{got}");
+        assert!(got.starts_with("*22\r\n$6\r\nqueued\r\n:0\r\n"), "{got}");
         assert!(got.contains("$7\r\nhandled\r\n:0\r\n"), "{got}");
         let mut h3 = Harness::new().resp3();
         h3.server.mailboxes.register("keyspace/0");
         let got = h3.run(&["MAILBOX", "GET", "keyspace/0"]);
-        assert!(got.starts_with("%10\r\n"), "{got}");
+        assert!(got.starts_with("%11\r\n"), "{got}");
         assert!(got.contains("$6\r\np50_us\r\n,0\r\n"), "{got}");
     }
 }
