@@ -238,14 +238,16 @@ pub fn start(
         }
         ks = ks.with_dbs(dump.dbs);
     }
+    let backlog_mailbox = server.mailboxes.register("backlog/0");
     let backlog_actor = ::actors::repl::stream::BacklogActor::new(
         server.repl_status(),
-        server.mailboxes.register("backlog/0"),
+        backlog_mailbox.clone(),
         server.log.new(slog::o!("actor" => "backlog/0")),
     )
     .start();
     ks = ks.with_backlog(::actors::keyspace::replicas::BacklogLink::of(
         &backlog_actor,
+        &backlog_mailbox,
     ));
     let peer_mailbox = ks.mailbox();
     let keyspace = ks.start();

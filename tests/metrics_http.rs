@@ -567,6 +567,23 @@ fn replication_figures_on_master_and_replica() {
             assert!(m.get("redis_master_link_up", &[]).is_none());
             assert_eq!(r.value("redis_instance_info", &[("role", "slave")]), 1.0);
             assert_eq!(m.value("redis_instance_info", &[("role", "master")]), 1.0);
+            // The replication actors' mailboxes count both ends of every message.
+            let link = format!("replica-link/{HOST}:{replica_port}");
+            let master_link = format!("master-link/{HOST}:{}", master.port);
+            for (s, name) in [
+                (&m, link.as_str()),
+                (&m, "backlog/0"),
+                (&m, "keyspace/0"),
+                (&r, master_link.as_str()),
+                (&r, "keyspace/0"),
+            ] {
+                let who = [("name", name)];
+                let (sent, handled) = (
+                    s.value("redactor_mailbox_sent_total", &who),
+                    s.value("redactor_mailbox_handled_total", &who),
+                );
+                assert!(sent > 0.0 && handled <= sent, "{name}: {}", s.text);
+            }
             break;
         }
         assert!(

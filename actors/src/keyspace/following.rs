@@ -3,6 +3,7 @@
 //! read-only refusal, no expiry of its own) and passed on, byte for byte, to our replicas.
 
 use super::KeyspaceActor;
+use crate::metrics::Counted;
 use crate::repl::master_link::{
     ApplyStream, Disconnect, KeyspaceForLink, LinkChanged, LoadDataset, MasterLink,
 };
@@ -44,17 +45,9 @@ impl KeyspaceActor {
             self.state.repl.history.offset,
         ));
         let (host, port) = self.state.repl.master.clone().expect("just set");
-        let me = ctx.address();
-        let peer = KeyspaceForLink {
-            load: me.clone().recipient(),
-            apply: me.clone().recipient(),
-            changed: me.recipient(),
-        };
-        self.master_link = Some(
-            MasterLink::new(host, port, cached, peer, self.server.clone())
-                .failing_over()
-                .start(),
-        );
+        let peer = KeyspaceForLink::of(&ctx.address(), &self.mailbox);
+        let link = MasterLink::new(host, port, cached, peer, self.server.clone()).failing_over();
+        self.master_link = Some(start_counted(link));
     }
 
     /// Starts or stops following a master; `line` is what to log about who asked.
@@ -100,14 +93,9 @@ impl KeyspaceActor {
                 if let Some(line) = line {
                     slog::info!(self.log, "{line}");
                 }
-                let me = ctx.address();
-                let peer = KeyspaceForLink {
-                    load: me.clone().recipient(),
-                    apply: me.clone().recipient(),
-                    changed: me.recipient(),
-                };
-                self.master_link =
-                    Some(MasterLink::new(host, port, cached, peer, self.server.clone()).start());
+                let peer = KeyspaceForLink::of(&ctx.address(), &self.mailbox);
+                let link = MasterLink::new(host, port, cached, peer, self.server.clone());
+                self.master_link = Some(start_counted(link));
             }
         }
     }
@@ -274,4 +262,11 @@ pub(super) fn master_session() -> Session {
     let mut s = Session::new(0, true);
     s.repl = ReplRole::Master;
     s
+}
+
+/// Starts a master link and keeps its address with its mailbox, so that what the keyspace
+/// sends it is counted.
+fn start_counted(link: MasterLink) -> Counted<Addr<MasterLink>> {
+    let mailbox = link.mailbox();
+    Counted::new(link.start(), mailbox)
 }

@@ -104,7 +104,10 @@ pub struct KeyspaceActor {
     /// The replication backlog, where the stream goes.
     backlog: Option<replicas::BacklogLink>,
     /// Our replicas' link actors, by client id.
-    replicas: std::collections::HashMap<u64, Addr<crate::repl::replica::ReplicaLink>>,
+    replicas: std::collections::HashMap<
+        u64,
+        crate::metrics::Counted<Addr<crate::repl::replica::ReplicaLink>>,
+    >,
     /// Replicas waiting for the next full-sync snapshot, and those the running one serves.
     sync_waiting: Vec<u64>,
     sync_targets: Vec<u64>,
@@ -115,7 +118,7 @@ pub struct KeyspaceActor {
     /// `repl-backlog-size` the backlog was last given.
     backlog_size: u64,
     /// The link to our master, when we are a replica.
-    master_link: Option<Addr<crate::repl::master_link::MasterLink>>,
+    master_link: Option<crate::metrics::Counted<Addr<crate::repl::master_link::MasterLink>>>,
     /// The session our master's stream runs in (its selected db persists between batches).
     master_session: Session,
     /// WAITing clients: (id, replicas wanted, offset to acknowledge).

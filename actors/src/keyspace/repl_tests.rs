@@ -97,14 +97,7 @@ async fn a_replica_gets_a_full_sync_then_the_stream_from_the_sync_point() {
     ));
     let seen = Arc::new(Mutex::new(Seen::default()));
     let probe = Probe(seen.clone()).start();
-    let backlog = replicas::BacklogLink {
-        feed: probe.clone().recipient(),
-        resize: probe.clone().recipient(),
-        reset: probe.clone().recipient(),
-        attach: probe.clone().recipient(),
-        detach: probe.clone().recipient(),
-        psync: probe.clone().recipient(),
-    };
+    let backlog = replicas::BacklogLink::of(&probe, &server.mailboxes.register("backlog/probe"));
     let addr = KeyspaceActor::new(server.clone())
         .with_backlog(backlog)
         .start();

@@ -5,34 +5,47 @@
 use super::background::Job;
 use super::KeyspaceActor;
 use crate::cmd::repl::psync::SyncRequest;
+use crate::metrics::{Counted, Mailbox};
 use crate::repl::replica::{Acked, ReplicaLink, Unlink};
 use crate::repl::status::ReplicaInfo;
-use crate::repl::stream::{Attach, Detach, Feed, Psync, PsyncOutcome, ResetBacklog};
+use crate::repl::stream::{Attach, Detach, Feed, Psync, PsyncOutcome, ResetBacklog, ResizeBacklog};
 use crate::server::unix_ms;
 use crate::session::Session;
 use actix::prelude::*;
 use bytes::Bytes;
+use std::sync::Arc;
 
 /// The backlog actor as the keyspace sees it.
 #[derive(Clone)]
 pub struct BacklogLink {
-    pub feed: Recipient<Feed>,
-    pub resize: Recipient<crate::repl::stream::ResizeBacklog>,
-    pub reset: Recipient<ResetBacklog>,
-    pub attach: Recipient<Attach>,
-    pub detach: Recipient<Detach>,
-    pub psync: Recipient<Psync>,
+    pub feed: Counted<Recipient<Feed>>,
+    pub resize: Counted<Recipient<ResizeBacklog>>,
+    pub reset: Counted<Recipient<ResetBacklog>>,
+    pub attach: Counted<Recipient<Attach>>,
+    pub detach: Counted<Recipient<Detach>>,
+    pub psync: Counted<Recipient<Psync>>,
 }
 
 impl BacklogLink {
-    pub fn of(addr: &Addr<crate::repl::stream::BacklogActor>) -> Self {
+    /// The ends of one backlog actor (or a probe in tests), counted in `mailbox`.
+    pub fn of<A>(addr: &Addr<A>, mailbox: &Arc<Mailbox>) -> Self
+    where
+        A: Actor<Context = Context<A>>
+            + Handler<Feed>
+            + Handler<ResizeBacklog>
+            + Handler<ResetBacklog>
+            + Handler<Attach>
+            + Handler<Detach>
+            + Handler<Psync>,
+    {
+        let counted = Counted::new(addr.clone(), mailbox.clone());
         BacklogLink {
-            feed: addr.clone().recipient(),
-            resize: addr.clone().recipient(),
-            reset: addr.clone().recipient(),
-            attach: addr.clone().recipient(),
-            detach: addr.clone().recipient(),
-            psync: addr.clone().recipient(),
+            feed: counted.recipient(),
+            resize: counted.recipient(),
+            reset: counted.recipient(),
+            attach: counted.recipient(),
+            detach: counted.recipient(),
+            psync: counted.recipient(),
         }
     }
 }
@@ -118,13 +131,13 @@ impl KeyspaceActor {
             handle.deliver.clone(),
             Some(handle.kill.clone()),
             self.server.repl_status(),
-            mailbox,
+            mailbox.clone(),
             log,
         );
         link.hard_limit = self.server.config.tunables().client_output_buffer_limit
             [crate::config::OBUF_REPLICA]
             .hard;
-        let link = link.start();
+        let link = crate::metrics::Counted::new(link.start(), mailbox);
         self.replicas.insert(session.id, link.clone());
         // Everything executed before this PSYNC is in the stream the decision is made on.
         self.stream_to_replicas();

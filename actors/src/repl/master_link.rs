@@ -7,7 +7,7 @@ use super::handshake::{log, Event, Handshake, HandshakeConfig, RdbReceiver};
 use super::status::{MasterInfo, ReplStatus};
 use crate::aof::load::{read_command, Read};
 use crate::keyspace::db::Db;
-use crate::metrics::Mailbox;
+use crate::metrics::{Counted, Mailbox};
 use crate::rdb::LoadOptions;
 use crate::server::unix_ms;
 use actix::prelude::*;
@@ -58,9 +58,27 @@ struct Read_(Result<Bytes, String>);
 /// The keyspace as the link sees it.
 #[derive(Clone)]
 pub struct KeyspaceForLink {
-    pub load: Recipient<LoadDataset>,
-    pub apply: Recipient<ApplyStream>,
-    pub changed: Recipient<LinkChanged>,
+    pub load: Counted<Recipient<LoadDataset>>,
+    pub apply: Counted<Recipient<ApplyStream>>,
+    pub changed: Counted<Recipient<LinkChanged>>,
+}
+
+impl KeyspaceForLink {
+    /// The three ends of one keyspace actor, counted in its mailbox.
+    pub fn of<A>(keyspace: &Addr<A>, mailbox: &Arc<Mailbox>) -> Self
+    where
+        A: Actor<Context = Context<A>>
+            + Handler<LoadDataset>
+            + Handler<ApplyStream>
+            + Handler<LinkChanged>,
+    {
+        let counted = Counted::new(keyspace.clone(), mailbox.clone());
+        KeyspaceForLink {
+            load: counted.recipient(),
+            apply: counted.recipient(),
+            changed: counted.recipient(),
+        }
+    }
 }
 
 enum Stage {
@@ -106,6 +124,11 @@ pub struct MasterLink {
 
 impl MasterLink {
     /// The PSYNC will ask the target to take over (FAILOVER).
+    /// Its mailbox, for the keyspace to count what it sends.
+    pub fn mailbox(&self) -> Arc<Mailbox> {
+        self.mailbox.clone()
+    }
+
     pub fn failing_over(mut self) -> Self {
         self.failover = true;
         self
@@ -251,7 +274,7 @@ impl MasterLink {
         };
         self.stage = Stage::Handshake(Box::new(Handshake::new(cfg)));
         self.set_state("handshake");
-        let me = ctx.address();
+        let me = Counted::new(ctx.address(), self.mailbox.clone());
         let gen = self.generation;
         // The socket is read by a task of its own; what it reads comes back as messages.
         actix::spawn(async move {
@@ -259,7 +282,7 @@ impl MasterLink {
             loop {
                 match read.read(&mut chunk).await {
                     Ok(0) => {
-                        let _ = me.try_send(Tagged(gen, Read_(Err("closed".into()))));
+                        me.do_send(Tagged(gen, Read_(Err("closed".into()))));
                         break;
                     }
                     Ok(n) => {
@@ -269,7 +292,7 @@ impl MasterLink {
                         }
                     }
                     Err(e) => {
-                        let _ = me.try_send(Tagged(gen, Read_(Err(e.to_string()))));
+                        me.do_send(Tagged(gen, Read_(Err(e.to_string()))));
                         break;
                     }
                 }
@@ -538,6 +561,7 @@ impl MasterLink {
         }
         self.reconnecting = true;
         ctx.run_later(Duration::from_secs(1), |act, ctx| {
+            let _h = act.mailbox.tick();
             act.reconnecting = false;
             slog::info!(act.log, "{}", log::reconnecting(&act.host, act.port));
             slog::info!(act.log, "{}", log::SYNC_STARTED);
@@ -581,6 +605,7 @@ impl Actor for MasterLink {
         slog::info!(self.log, "{}", log::SYNC_STARTED);
         self.connect(ctx);
         ctx.run_interval(Duration::from_secs(1), |act, ctx| {
+            let _h = act.mailbox.tick();
             if !matches!(act.stage, Stage::Streaming) {
                 return;
             }
@@ -623,6 +648,7 @@ impl Handler<Disconnect> for MasterLink {
     type Result = ();
 
     fn handle(&mut self, _: Disconnect, ctx: &mut Self::Context) {
+        let _h = self.mailbox.handling();
         self.stopped = true;
         self.generation += 1;
         self.writer = None;

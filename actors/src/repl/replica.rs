@@ -179,6 +179,7 @@ impl Actor for ReplicaLink {
         // While the payload is prepared the master sends a newline a second, which replicas
         // skip, so that neither side times the link out.
         ctx.run_interval(Duration::from_secs(1), |act, _| {
+            let _h = act.mailbox.tick();
             if act.state == LinkState::SendBulk && act.mark.is_none() {
                 act.send(Bytes::from_static(b"\n"));
             }

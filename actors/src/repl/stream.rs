@@ -7,7 +7,7 @@ use super::backlog::{accept_log_line, continue_reply, decide, Backlog, PsyncDeci
 use super::replica::{Continue, ReplicaLink, Stream};
 use super::status::ReplStatus;
 use crate::keyspace::replication::History;
-use crate::metrics::Mailbox;
+use crate::metrics::{Counted, Mailbox};
 use actix::prelude::*;
 use bytes::Bytes;
 use std::collections::HashMap;
@@ -41,7 +41,7 @@ pub struct ResizeBacklog {
 #[rtype(result = "()")]
 pub struct Attach {
     pub id: u64,
-    pub link: Addr<ReplicaLink>,
+    pub link: Counted<Addr<ReplicaLink>>,
 }
 
 /// The replica is gone.
@@ -56,7 +56,7 @@ pub struct Detach {
 #[rtype(result = "PsyncOutcome")]
 pub struct Psync {
     pub id: u64,
-    pub link: Addr<ReplicaLink>,
+    pub link: Counted<Addr<ReplicaLink>>,
     pub history: History,
     pub replid: String,
     pub offset: i64,
@@ -74,7 +74,7 @@ pub enum PsyncOutcome {
 
 pub struct BacklogActor {
     backlog: Option<Backlog>,
-    links: HashMap<u64, Addr<ReplicaLink>>,
+    links: HashMap<u64, Counted<Addr<ReplicaLink>>>,
     status: Arc<ReplStatus>,
     mailbox: Arc<Mailbox>,
     log: slog::Logger,

@@ -8,6 +8,7 @@ use super::replica::{FullResyncAt, RdbChunk, RdbEnd, ReplicaLink, Stream};
 use super::status::ReplicaInfo;
 use super::stream::{BacklogActor, Feed, Psync, PsyncOutcome, ResetBacklog};
 use crate::keyspace::replication::History;
+use crate::metrics::Counted;
 use crate::pubsub::Deliver;
 use crate::server::ServerContext;
 use actix::prelude::*;
@@ -60,7 +61,7 @@ impl Handler<LinkChanged> for Probe {
     }
 }
 
-fn link_to(probe: &Addr<Probe>, server: &ServerContext) -> Addr<ReplicaLink> {
+fn link_to(probe: &Addr<Probe>, server: &ServerContext) -> Counted<Addr<ReplicaLink>> {
     let info = ReplicaInfo {
         id: 7,
         ip: "127.0.0.1".into(),
@@ -69,15 +70,16 @@ fn link_to(probe: &Addr<Probe>, server: &ServerContext) -> Addr<ReplicaLink> {
         offset: 0,
         last_ack_ms: 0,
     };
-    ReplicaLink::new(
+    let mailbox = server.mailboxes.register("replica-link/test");
+    let link = ReplicaLink::new(
         info,
         probe.clone().recipient(),
         None,
         server.repl_status(),
-        server.mailboxes.register("replica-link/test"),
+        mailbox.clone(),
         slog::Logger::root(slog::Discard, slog::o!()),
-    )
-    .start()
+    );
+    Counted::new(link.start(), mailbox)
 }
 
 async fn settle() {
@@ -252,12 +254,11 @@ async fn the_master_link_syncs_from_a_scripted_master_and_acknowledges() {
         probe.changed.clone(),
     );
     let probe = probe.start();
-    let peer = KeyspaceForLink {
-        load: probe.clone().recipient(),
-        apply: probe.clone().recipient(),
-        changed: probe.recipient(),
-    };
-    let _link = MasterLink::new("127.0.0.1".into(), port, None, peer, server).start();
+    let keyspace_mailbox = server.mailboxes.register("keyspace/probe");
+    let peer = KeyspaceForLink::of(&probe, &keyspace_mailbox);
+    let link = MasterLink::new("127.0.0.1".into(), port, None, peer, server.clone());
+    let link_mailbox = link.mailbox();
+    let _link = link.start();
     let _ = tokio::time::timeout(Duration::from_secs(5), master).await;
     settle().await;
     assert_eq!(*loaded.lock().unwrap(), vec![(replid, 100, 1)]);
@@ -276,4 +277,16 @@ async fn the_master_link_syncs_from_a_scripted_master_and_acknowledges() {
     assert!(heard.contains("PSYNC\r\n$1\r\n?\r\n$2\r\n-1"), "{heard}");
     // Offset 100 plus the SET (27 bytes): GETACK is answered with what preceded it.
     assert!(heard.contains("ACK\r\n$3\r\n127"), "{heard}");
+    // What it sent the keyspace is counted there: the load, at least one stream batch and the
+    // link going up; its own reads are counted as sent to itself and handled.
+    let sent_to_keyspace = keyspace_mailbox.snapshot().sent;
+    let calls = loaded.lock().unwrap().len() + changed.lock().unwrap().len();
+    // (`applied` lists commands, several of which can come in one message.)
+    assert!(
+        (calls as u64 + 1..=(calls + applied.len()) as u64).contains(&sent_to_keyspace),
+        "{sent_to_keyspace} sent for {calls} + {} applied",
+        applied.len()
+    );
+    let own = link_mailbox.snapshot();
+    assert!(own.handled >= 2 && own.handled <= own.sent, "{own:?}");
 }
