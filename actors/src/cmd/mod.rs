@@ -100,11 +100,12 @@ pub enum Effect {
     /// A Sentinel command (SENTINEL, INFO, ROLE, PUBLISH on a Sentinel): its arguments, for the
     /// Sentinel actor to answer.
     Sentinel(Vec<Bytes>),
-    /// INFO on a Sentinel: the server sections, rendered, and whether the Sentinel section
-    /// follows.
+    /// INFO on a Sentinel: the server sections, rendered, whether the Sentinel section
+    /// follows, and Redactor's own sections (`# Mailboxes`) that go after it.
     SentinelInfo {
         text: String,
         sentinel: bool,
+        extra: String,
     },
 }
 

@@ -1,5 +1,6 @@
 //! The commands a Sentinel answers differently from a server: SENTINEL, INFO, ROLE, PUBLISH
-//! and HELLO.
+//! and HELLO; and Redactor's MAILBOX, the server's own, so that a Sentinel's actors can be
+//! inspected as a server's are.
 //! Their specs sit in the Sentinel's command table so that the usual checks (authentication,
 //! arity, pub/sub context) run first; the handler only hands the command to the Sentinel actor
 //! ([`Effect::Sentinel`]), which knows the monitored masters.
@@ -10,6 +11,7 @@
 //! ROLE
 //! PUBLISH __sentinel__:hello <hello>
 //! HELLO [protover [AUTH username password] [SETNAME clientname]]
+//! MAILBOX LIST [pattern] | GET name | RESET | HELP
 //! ```
 
 use super::connection::hello;
@@ -161,6 +163,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         "Handshake with Redis",
         sentinel_hello,
     ),
+    super::server::mailbox::SPEC,
 ];
 
 /// `helloCommand` in sentinel mode: the server's HELLO (protocol switch, AUTH, SETNAME, their
@@ -200,7 +203,9 @@ fn defer(ex: &mut Exec, args: Args) -> Result<(), CmdError> {
 const SECTIONS: [&str; 4] = ["server", "clients", "stats", "cpu"];
 
 /// `sentinelInfoCommand`: only server, clients, stats, cpu and sentinel exist; no argument,
-/// `default`, `all` and `everything` all mean every one of them.
+/// `default`, `all` and `everything` all mean every one of them. Redactor adds `mailboxes`,
+/// asked by name or with `everything`, after the Sentinel section (so that what redis-sentinel
+/// prints comes first, unchanged); any other section is answered with nothing, as Redis does.
 fn info(ex: &mut Exec, args: Args) -> Result<(), CmdError> {
     let asked: Vec<String> = args
         .rest()
@@ -214,9 +219,18 @@ fn info(ex: &mut Exec, args: Args) -> Result<(), CmdError> {
     let wants = |s: &str| every || asked.iter().any(|a| a == s);
     let sections: Vec<&str> = SECTIONS.iter().copied().filter(|s| wants(s)).collect();
     let text = super::server::info::render(ex, &sections);
+    let mut extra = String::new();
+    if asked
+        .iter()
+        .any(|a| matches!(a.as_str(), "mailboxes" | "everything"))
+    {
+        extra.push_str("# Mailboxes\r\n");
+        super::server::info::mailboxes(&ex.server.mailboxes.snapshots(), &mut extra);
+    }
     ex.effect = Effect::SentinelInfo {
         text,
         sentinel: wants("sentinel"),
+        extra,
     };
     Ok(())
 }

@@ -3,7 +3,7 @@
 //! for and reports every reply (or pub/sub message) back in order, with the time it arrived.
 //! Lost connections are reported; the owner decides when to ask for a new one.
 
-use crate::metrics::Mailbox;
+use crate::metrics::{Counted, Mailbox};
 use crate::server::unix_ms;
 use actix::prelude::*;
 use bytes::{Bytes, BytesMut};
@@ -105,7 +105,8 @@ struct Read(u64, Result<Bytes, String>);
 
 pub struct InstanceLink {
     cfg: LinkConfig,
-    owner: Recipient<LinkEvent>,
+    /// Its owner, each event counted in the owner's mailbox.
+    owner: Counted<Recipient<LinkEvent>>,
     writer: Option<OwnedWriteHalf>,
     outbox: Vec<u8>,
     /// Tags of requests sent and not yet answered, in order.
@@ -129,7 +130,11 @@ fn encode(args: &[&[u8]]) -> Vec<u8> {
 }
 
 impl InstanceLink {
-    pub fn new(cfg: LinkConfig, owner: Recipient<LinkEvent>, mailbox: Arc<Mailbox>) -> Self {
+    pub fn new(
+        cfg: LinkConfig,
+        owner: Counted<Recipient<LinkEvent>>,
+        mailbox: Arc<Mailbox>,
+    ) -> Self {
         InstanceLink {
             cfg,
             owner,
@@ -225,7 +230,8 @@ impl InstanceLink {
         let local_ip = stream.local_addr().ok().map(|a| a.ip().to_string());
         let (mut read, write) = stream.into_split();
         self.writer = Some(write);
-        let me = ctx.address();
+        // The reader's messages count in our own mailbox, like anyone else's.
+        let me = Counted::new(ctx.address(), self.mailbox.clone());
         let gen = self.generation;
         actix::spawn(async move {
             let mut chunk = vec![0u8; 16 * 1024];
@@ -359,6 +365,7 @@ impl Handler<CloseLink> for InstanceLink {
     type Result = ();
 
     fn handle(&mut self, _: CloseLink, ctx: &mut Self::Context) {
+        let _h = self.mailbox.handling();
         self.closed = true;
         self.generation += 1;
         self.writer = None;
@@ -383,6 +390,12 @@ mod tests {
         fn handle(&mut self, msg: LinkEvent, _: &mut Context<Self>) {
             self.0.lock().unwrap().push(msg);
         }
+    }
+
+    /// The owner as a link sees it: its events counted in a mailbox of the owner's.
+    fn counted(owner: Addr<Owner>) -> Counted<Recipient<LinkEvent>> {
+        let mailbox = crate::metrics::MailboxRegistry::new().register("owner");
+        Counted::new(owner.recipient(), mailbox)
     }
 
     fn cfg(port: u16, kind: LinkKind) -> LinkConfig {
@@ -448,8 +461,7 @@ mod tests {
         let events = Arc::new(Mutex::new(Vec::new()));
         let owner = Owner(events.clone()).start();
         let mailbox = crate::metrics::MailboxRegistry::new().register("link");
-        let link =
-            InstanceLink::new(cfg(port, LinkKind::Command), owner.recipient(), mailbox).start();
+        let link = InstanceLink::new(cfg(port, LinkKind::Command), counted(owner), mailbox).start();
         link.do_send(SendCommand {
             tag: "ping",
             args: vec![Bytes::from_static(b"PING")],
@@ -501,14 +513,14 @@ mod tests {
         let mailbox = crate::metrics::MailboxRegistry::new().register("link");
         let _sub = InstanceLink::new(
             cfg(port, LinkKind::PubSub),
-            owner.clone().recipient(),
+            counted(owner.clone()),
             mailbox.clone(),
         )
         .start();
         // Subscribed (connected, auth, setname, subscribe) before anything is published.
         wait_for(&events, 4).await;
         let publisher =
-            InstanceLink::new(cfg(port, LinkKind::Command), owner.recipient(), mailbox).start();
+            InstanceLink::new(cfg(port, LinkKind::Command), counted(owner), mailbox).start();
         publisher.do_send(SendCommand {
             tag: "publish",
             args: vec![
@@ -535,5 +547,60 @@ mod tests {
             )),
             "{got:?}"
         );
+    }
+
+    /// The link's mailbox counts the commands it is sent and the reads of its own reader
+    /// task, and handles each once: idle, nothing is queued and the counts agree.
+    #[actix_rt::test]
+    async fn the_mailbox_counts_commands_and_reads() {
+        // A fake instance: every read answered with one +OK per command in it.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        actix::spawn(async move {
+            let (mut sock, _) = listener.accept().await.unwrap();
+            let mut buf = vec![0u8; 4096];
+            loop {
+                let n = match sock.read(&mut buf).await {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => n,
+                };
+                let cmds = buf[..n].iter().filter(|b| **b == b'*').count();
+                if sock.write_all(&b"+OK\r\n".repeat(cmds)).await.is_err() {
+                    return;
+                }
+            }
+        });
+        let events = Arc::new(Mutex::new(Vec::new()));
+        let owner = Owner(events.clone()).start();
+        let reg = crate::metrics::MailboxRegistry::new();
+        let mailbox = reg.register("sentinel/test/master/cmd");
+        let link = InstanceLink::new(
+            cfg(port, LinkKind::Command),
+            counted(owner),
+            mailbox.clone(),
+        );
+        let link = Counted::new(link.start(), mailbox.clone());
+        let send = link.recipient::<SendCommand>();
+        for _ in 0..3 {
+            send.do_send(SendCommand {
+                tag: "ping",
+                args: vec![Bytes::from_static(b"PING")],
+            });
+        }
+        assert_eq!(mailbox.snapshot().sent, 3);
+        // Connected, then auth, setname and the three pings answered.
+        let got = wait_for(&events, 6).await;
+        assert_eq!(got.len(), 6, "{got:?}");
+        let s = mailbox.snapshot();
+        assert!(s.sent > 3, "the reads count too: {s:?}");
+        assert_eq!(
+            (s.handled, s.queued, s.in_flight, s.refused),
+            (s.sent, 0, 0, 0),
+            "{s:?}"
+        );
+        let before = s.sent;
+        link.recipient::<CloseLink>().send(CloseLink).await.unwrap();
+        let s = mailbox.snapshot();
+        assert_eq!((s.sent, s.handled), (before + 1, before + 1), "{s:?}");
     }
 }

@@ -9,7 +9,7 @@ use super::link::{
     CloseLink, InstanceLink, LinkConfig, LinkEvent, LinkKind, LinkNews, SendCommand,
 };
 use super::shared::{lock, Shared, View};
-use crate::metrics::Mailbox;
+use crate::metrics::{Counted, Mailbox};
 use crate::sentinel::config::MasterConfig;
 use crate::sentinel::hello::{self, Hello, HELLO_CHANNEL};
 use crate::sentinel::state::{Action, InfoFields, MasterState, Peer, Replica, Step};
@@ -47,35 +47,40 @@ pub struct ConfigChanged;
 #[rtype(result = "()")]
 pub struct Noted(pub String);
 
-/// Who a monitor reports to.
+/// Who a monitor reports to: the Sentinel, each send counted in its mailbox.
 #[derive(Clone)]
 pub struct MonitorPeers {
-    pub events: Recipient<EventRaised>,
-    pub notes: Recipient<Noted>,
-    pub config: Recipient<ConfigChanged>,
+    pub events: Counted<Recipient<EventRaised>>,
+    pub notes: Counted<Recipient<Noted>>,
+    pub config: Counted<Recipient<ConfigChanged>>,
 }
 
-/// The two ends of a link the monitor uses.
+/// The two ends of a link the monitor uses, each send counted in the link's mailbox.
 #[derive(Clone)]
 pub struct LinkHandle {
-    pub send: Recipient<SendCommand>,
-    pub close: Recipient<CloseLink>,
+    pub send: Counted<Recipient<SendCommand>>,
+    pub close: Counted<Recipient<CloseLink>>,
 }
 
-/// Starts a link; tests inject one that records what it is asked to do.
-pub type LinkSpawner = Arc<dyn Fn(LinkConfig, Recipient<LinkEvent>) -> LinkHandle + Send + Sync>;
+/// Starts a link reporting to its owner (the monitor, counted in the monitor's mailbox);
+/// tests inject one that records what it is asked to do.
+pub type LinkSpawner =
+    Arc<dyn Fn(LinkConfig, Counted<Recipient<LinkEvent>>) -> LinkHandle + Send + Sync>;
 
 /// The real thing: an [`InstanceLink`] actor with its own mailbox.
 pub fn spawn_instance_link(shared: &Arc<Shared>) -> LinkSpawner {
     let shared = shared.clone();
-    Arc::new(move |cfg: LinkConfig, owner: Recipient<LinkEvent>| {
-        let mailbox = shared.server.mailboxes.register(cfg.label.clone());
-        let link = InstanceLink::new(cfg, owner, mailbox).start();
-        LinkHandle {
-            send: link.clone().recipient(),
-            close: link.recipient(),
-        }
-    })
+    Arc::new(
+        move |cfg: LinkConfig, owner: Counted<Recipient<LinkEvent>>| {
+            let mailbox = shared.server.mailboxes.register(cfg.label.clone());
+            let link = InstanceLink::new(cfg, owner, mailbox.clone()).start();
+            let link = Counted::new(link, mailbox);
+            LinkHandle {
+                send: link.recipient(),
+                close: link.recipient(),
+            }
+        },
+    )
 }
 
 /// `SENTINEL is-master-down-by-addr` reached this master: our opinion, and our vote when
@@ -249,6 +254,11 @@ impl MasterMonitor {
         m
     }
 
+    /// Its mailbox (`sentinel/<master>`): whoever sends to it counts there.
+    pub fn mailbox(&self) -> Arc<Mailbox> {
+        self.mailbox.clone()
+    }
+
     fn targets(&self) -> Vec<Target> {
         let mut t = vec![Target::Master];
         t.extend(
@@ -342,7 +352,8 @@ impl MasterMonitor {
                 instance: id,
                 label: self.link_label(t, &addr, kind),
             };
-            let handle = (self.spawn_link)(cfg, ctx.address().recipient());
+            let owner = Counted::new(ctx.address(), self.mailbox.clone()).recipient();
+            let handle = (self.spawn_link)(cfg, owner);
             self.owners.insert(id, (t.clone(), kind));
             let entry = self.links.entry(t.clone()).or_default();
             match kind {
@@ -646,7 +657,7 @@ impl MasterMonitor {
         let jitter = self.rng.below(TICK.as_millis() as u64 / 2);
         let next = TICK - Duration::from_millis(jitter);
         ctx.run_later(next, |act, ctx| {
-            let _h = act.mailbox.handling();
+            let _h = act.mailbox.tick();
             act.tick(ctx);
             act.schedule_tick(ctx);
         });
@@ -1054,6 +1065,7 @@ impl Handler<StopMonitoring> for MasterMonitor {
     type Result = ();
 
     fn handle(&mut self, _: StopMonitoring, ctx: &mut Self::Context) {
+        let _h = self.mailbox.handling();
         self.shared.views.remove(&self.state.inst.name);
         ctx.stop();
     }

@@ -4,6 +4,7 @@
 
 use super::*;
 use crate::config::{FixedConfig, Tunables};
+use crate::metrics::MailboxSnapshot;
 use crate::server::ServerContext;
 use std::sync::Mutex;
 
@@ -14,15 +15,17 @@ type Sent = (usize, &'static str, Vec<Bytes>, u64);
 
 #[derive(Default)]
 struct World {
-    links: Vec<(LinkConfig, Recipient<LinkEvent>)>,
+    links: Vec<(LinkConfig, Counted<Recipient<LinkEvent>>)>,
     sent: Vec<Sent>,
     events: Vec<(u64, Event)>,
     flushes: usize,
+    /// Where every mailbox (the monitor's, the probes') is registered.
+    server: Option<Arc<ServerContext>>,
 }
 
 type Shared_ = Arc<Mutex<World>>;
 
-struct LinkProbe(usize, Shared_, Clock);
+struct LinkProbe(usize, Shared_, Clock, Arc<Mailbox>);
 
 impl Actor for LinkProbe {
     type Context = Context<Self>;
@@ -31,6 +34,7 @@ impl Actor for LinkProbe {
 impl Handler<SendCommand> for LinkProbe {
     type Result = ();
     fn handle(&mut self, msg: SendCommand, _: &mut Context<Self>) {
+        let _h = self.3.handling();
         let now = self.2.now();
         self.1
             .lock()
@@ -42,11 +46,14 @@ impl Handler<SendCommand> for LinkProbe {
 
 impl Handler<CloseLink> for LinkProbe {
     type Result = ();
-    fn handle(&mut self, _: CloseLink, _: &mut Context<Self>) {}
+    fn handle(&mut self, _: CloseLink, _: &mut Context<Self>) {
+        let _h = self.3.handling();
+    }
 }
 
-/// Receives the monitor's events and config requests.
-struct Core(Shared_, Clock);
+/// Receives the monitor's events and config requests, in the mailbox `sentinel/0` as the
+/// Sentinel would.
+struct Core(Shared_, Clock, Arc<Mailbox>);
 
 impl Actor for Core {
     type Context = Context<Self>;
@@ -55,6 +62,7 @@ impl Actor for Core {
 impl Handler<EventRaised> for Core {
     type Result = ();
     fn handle(&mut self, msg: EventRaised, _: &mut Context<Self>) {
+        let _h = self.2.handling();
         let now = self.1.now();
         self.0.lock().unwrap().events.push((now, msg.event));
     }
@@ -62,12 +70,15 @@ impl Handler<EventRaised> for Core {
 
 impl Handler<Noted> for Core {
     type Result = ();
-    fn handle(&mut self, _: Noted, _: &mut Context<Self>) {}
+    fn handle(&mut self, _: Noted, _: &mut Context<Self>) {
+        let _h = self.2.handling();
+    }
 }
 
 impl Handler<ConfigChanged> for Core {
     type Result = ();
     fn handle(&mut self, _: ConfigChanged, _: &mut Context<Self>) {
+        let _h = self.2.handling();
         self.0.lock().unwrap().flushes += 1;
     }
 }
@@ -87,23 +98,32 @@ fn start(cfg: MasterConfig) -> (actix::Addr<MasterMonitor>, Shared_, Clock) {
         slog::Logger::root(slog::Discard, slog::o!()),
         || 0,
     ));
-    let shared = Arc::new(Shared::new(MYID.into(), 0, 26379, server));
+    world.lock().unwrap().server = Some(server.clone());
+    let shared = Arc::new(Shared::new(MYID.into(), 0, 26379, server.clone()));
     let clock = Clock::new();
-    let core = Core(world.clone(), clock).start();
+    let core_mailbox = server.mailboxes.register("sentinel/0");
+    let core = Counted::new(
+        Core(world.clone(), clock, core_mailbox.clone()).start(),
+        core_mailbox,
+    );
     let peers = MonitorPeers {
-        events: core.clone().recipient(),
-        notes: core.clone().recipient(),
+        events: core.recipient(),
+        notes: core.recipient(),
         config: core.recipient(),
     };
     let w = world.clone();
-    let spawn: LinkSpawner = Arc::new(move |cfg: LinkConfig, owner: Recipient<LinkEvent>| {
-        let probe = LinkProbe(cfg.instance, w.clone(), clock).start();
-        w.lock().unwrap().links.push((cfg, owner));
-        LinkHandle {
-            send: probe.clone().recipient(),
-            close: probe.recipient(),
-        }
-    });
+    let spawn: LinkSpawner = Arc::new(
+        move |cfg: LinkConfig, owner: Counted<Recipient<LinkEvent>>| {
+            let mailbox = server.mailboxes.register(cfg.label.clone());
+            let probe = LinkProbe(cfg.instance, w.clone(), clock, mailbox.clone()).start();
+            let probe = Counted::new(probe, mailbox);
+            w.lock().unwrap().links.push((cfg, owner));
+            LinkHandle {
+                send: probe.recipient(),
+                close: probe.recipient(),
+            }
+        },
+    );
     let log = slog::Logger::root(slog::Discard, slog::o!());
     let m = MasterMonitor::new(cfg, shared, peers, spawn, clock, log).start();
     (m, world, clock)
@@ -397,4 +417,110 @@ async fn a_forced_failover_promotes_the_replica() {
         .find(|(_, e)| e.kind == "+switch-master")
         .unwrap();
     assert_eq!(switch.1.payload, "mymaster 10.0.0.1 6379 10.0.0.2 6379");
+}
+
+fn snapshot(world: &Shared_, name: &str) -> MailboxSnapshot {
+    let w = world.lock().unwrap();
+    let server = w.server.as_ref().unwrap();
+    let mb = server.mailboxes.get(name);
+    mb.unwrap_or_else(|| panic!("no mailbox {name}")).snapshot()
+}
+
+/// Every message the monitor, its links and its Sentinel receive is counted once sent and
+/// once handled (timer passes as both): idle, nothing is queued and the counts agree.
+#[actix_rt::test]
+async fn mailboxes_count_every_send_and_agree_when_idle() {
+    tokio::time::pause();
+    let (m, world, _) = start(settings(1000));
+    advance(150).await;
+    connect(&world, "10.0.0.1", 6379);
+    advance(100).await;
+    answer(&world, "10.0.0.1", 6379, "ping", pong(), 0);
+    // Answered once asked (the INFO goes out at the first pass after the link is up).
+    for _ in 0..20 {
+        if answer(&world, "10.0.0.1", 6379, "info", info(MASTER_INFO), 0) > 0 {
+            break;
+        }
+        advance(50).await;
+    }
+    for _ in 0..40 {
+        advance(50).await;
+        let w = world.lock().unwrap();
+        if w.links.iter().any(|(c, _)| c.host == "10.0.0.2") {
+            break;
+        }
+    }
+    connect(&world, "10.0.0.2", 6379);
+    advance(200).await;
+    answer(&world, "10.0.0.2", 6379, "ping", pong(), 0);
+    answer(&world, "10.0.0.2", 6379, "info", info(REPLICA_INFO), 0);
+    // A vote asked as the Sentinel asks it: through its counted address.
+    let mailbox = world
+        .lock()
+        .unwrap()
+        .server
+        .as_ref()
+        .unwrap()
+        .mailboxes
+        .get("sentinel/mymaster");
+    let monitor = Counted::new(m, mailbox.unwrap());
+    let answer = monitor
+        .send(AskMasterDown {
+            req_epoch: 1,
+            runid: "c".repeat(40),
+        })
+        .await
+        .unwrap();
+    assert_eq!(answer.leader_epoch, 1);
+    // The master stops answering: SDOWN, events and a config flush reach the Sentinel.
+    advance(2500).await;
+    settle().await;
+    assert!(kinds(&world).contains(&"+sdown"), "{:?}", kinds(&world));
+    let names: Vec<String> = {
+        let w = world.lock().unwrap();
+        let server = w.server.as_ref().unwrap();
+        server
+            .mailboxes
+            .snapshots()
+            .into_iter()
+            .map(|s| s.name)
+            .collect()
+    };
+    for want in [
+        "sentinel/0",
+        "sentinel/mymaster",
+        "sentinel/mymaster/master/cmd",
+        "sentinel/mymaster/master/pubsub",
+        "sentinel/mymaster/replica/10.0.0.2:6379/cmd",
+        "sentinel/mymaster/replica/10.0.0.2:6379/pubsub",
+    ] {
+        assert!(names.iter().any(|n| n == want), "{want} not in {names:?}");
+    }
+    for name in &names {
+        let s = snapshot(&world, name);
+        assert!(s.handled <= s.sent, "{s:?}");
+        assert_eq!((s.queued, s.in_flight, s.refused), (0, 0, 0), "{s:?}");
+        assert_eq!(s.handled, s.sent, "{s:?}");
+    }
+    // The monitor: its timer passes, the links' news, the vote; the links: what was sent.
+    let monitor = snapshot(&world, "sentinel/mymaster");
+    assert!(monitor.sent > 40, "{monitor:?}");
+    let sentinel = snapshot(&world, "sentinel/0");
+    let w = world.lock().unwrap();
+    assert!(
+        sentinel.sent as usize >= w.events.len() + w.flushes,
+        "{sentinel:?}"
+    );
+    let master_cmd = w
+        .links
+        .iter()
+        .find(|(c, _)| c.label == "sentinel/mymaster/master/cmd")
+        .map(|(c, _)| c.instance)
+        .unwrap();
+    let to_master = w.sent.iter().filter(|s| s.0 == master_cmd).count() as u64;
+    drop(w);
+    assert_eq!(
+        snapshot(&world, "sentinel/mymaster/master/cmd").sent,
+        to_master
+    );
 }

@@ -13,7 +13,7 @@ use super::shared::{lock, Shared};
 use crate::cmd::{CommandTable, Effect};
 use crate::keyspace::state::Keyspace;
 use crate::keyspace::{ClientGone, Execute, Executed};
-use crate::metrics::Mailbox;
+use crate::metrics::{Counted, Mailbox};
 use crate::sentinel::config::{MasterConfig, SentinelConfig};
 use crate::sentinel::hello::{Hello, HELLO_CHANNEL};
 use crate::sentinel::{Event, Level};
@@ -51,7 +51,8 @@ pub struct SentinelActor {
     pub(super) shared: Arc<Shared>,
     ks: Keyspace,
     table: CommandTable,
-    pub(super) monitors: Vec<(String, Addr<MasterMonitor>)>,
+    /// Each master's actor, its sends counted in the monitor's mailbox.
+    pub(super) monitors: Vec<(String, Counted<Addr<MasterMonitor>>)>,
     /// The Sentinel-wide settings (the masters' live in their views).
     pub(super) config: SentinelConfig,
     pub(super) spawn_link: LinkSpawner,
@@ -117,9 +118,10 @@ impl SentinelActor {
                 cfg.host = ip;
             }
         }
+        let me = Counted::new(me, self.mailbox.clone());
         let peers = MonitorPeers {
-            events: me.clone().recipient(),
-            notes: me.clone().recipient(),
+            events: me.recipient(),
+            notes: me.recipient(),
             config: me.recipient(),
         };
         let name = cfg.name.clone();
@@ -132,10 +134,11 @@ impl SentinelActor {
             super::master::Clock::new(),
             log,
         );
-        self.monitors.push((name, m.start()));
+        let mailbox = m.mailbox();
+        self.monitors.push((name, Counted::new(m.start(), mailbox)));
     }
 
-    pub(super) fn find(&self, name: &[u8]) -> Option<Addr<MasterMonitor>> {
+    pub(super) fn find(&self, name: &[u8]) -> Option<Counted<Addr<MasterMonitor>>> {
         self.monitors
             .iter()
             .find(|(n, _)| n.as_bytes() == name)
@@ -240,15 +243,28 @@ impl SentinelActor {
                         }));
                     }
                 }
-                Effect::SentinelInfo { text, sentinel } => {
-                    let text = self.info(text, sentinel);
+                Effect::SentinelInfo {
+                    text,
+                    sentinel,
+                    extra,
+                } => {
+                    let mut text = self.info(text, sentinel);
+                    if !extra.is_empty() {
+                        if !text.is_empty() {
+                            text.push_str("\r\n");
+                        }
+                        text.push_str(&extra);
+                    }
                     // sentinelInfoCommand answers with addReplyBulkSds: a bulk string
                     // in RESP3 too, not a verbatim string.
                     ReplyWriter::new(&mut b.out, b.session.resp).bulk(text.as_bytes());
                 }
                 Effect::Shutdown => {
                     slog::warn!(self.log, "User requested shutdown...");
-                    ctx.run_later(Duration::from_millis(10), |_, _| System::current().stop());
+                    ctx.run_later(Duration::from_millis(10), |act, _| {
+                        let _h = act.mailbox.tick();
+                        System::current().stop()
+                    });
                 }
                 _ => {}
             }
@@ -368,7 +384,7 @@ impl Actor for SentinelActor {
             self.raise(Some(&m.name), &e);
         }
         ctx.run_interval(Duration::from_millis(100), |act, _| {
-            let _h = act.mailbox.handling();
+            let _h = act.mailbox.tick();
             act.check_tilt();
             act.scripts.run_pending();
         });
@@ -393,7 +409,10 @@ impl Handler<Execute> for SentinelActor {
 impl Handler<ClientGone> for SentinelActor {
     type Result = ();
 
-    fn handle(&mut self, _: ClientGone, _: &mut Self::Context) {}
+    fn handle(&mut self, _: ClientGone, _: &mut Self::Context) {
+        // Counted by the connection that sent it.
+        let _h = self.mailbox.handling();
+    }
 }
 
 impl Handler<EventRaised> for SentinelActor {
@@ -423,6 +442,7 @@ impl Handler<Noted> for SentinelActor {
     type Result = ();
 
     fn handle(&mut self, msg: Noted, _: &mut Self::Context) {
+        let _h = self.mailbox.handling();
         slog::warn!(self.log, "{}", msg.0);
     }
 }
@@ -436,8 +456,11 @@ impl Handler<ConfigChanged> for SentinelActor {
     type Result = ();
 
     fn handle(&mut self, _: ConfigChanged, ctx: &mut Self::Context) {
+        let _h = self.mailbox.handling();
         if !self.flush_scheduled {
             self.flush_scheduled = true;
+            // Sent to ourselves: counted like any other message.
+            self.mailbox.sent();
             ctx.notify(FlushNow);
         }
     }
@@ -457,6 +480,9 @@ impl Handler<crate::keyspace::ShutdownOnSignal> for SentinelActor {
     type Result = ();
 
     fn handle(&mut self, _: crate::keyspace::ShutdownOnSignal, _: &mut Self::Context) {
+        // The signal task's send is not counted (it is shared with the server's keyspace):
+        // counted here as sent and handled at once.
+        let _h = self.mailbox.tick();
         slog::warn!(self.log, "User requested shutdown...");
         System::current().stop();
     }

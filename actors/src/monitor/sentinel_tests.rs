@@ -10,7 +10,8 @@ use crate::server::ServerContext;
 
 const MYID: &str = "0000000000000000000000000000000000000001";
 
-struct DeadLink;
+/// A link that never connects; it counts what it is sent, as a real link does.
+struct DeadLink(Arc<Mailbox>);
 
 impl Actor for DeadLink {
     type Context = Context<Self>;
@@ -18,15 +19,24 @@ impl Actor for DeadLink {
 
 impl Handler<SendCommand> for DeadLink {
     type Result = ();
-    fn handle(&mut self, _: SendCommand, _: &mut Context<Self>) {}
+    fn handle(&mut self, _: SendCommand, _: &mut Context<Self>) {
+        let _h = self.0.handling();
+    }
 }
 
 impl Handler<CloseLink> for DeadLink {
     type Result = ();
-    fn handle(&mut self, _: CloseLink, _: &mut Context<Self>) {}
+    fn handle(&mut self, _: CloseLink, _: &mut Context<Self>) {
+        let _h = self.0.handling();
+    }
 }
 
 fn sentinel() -> actix::Addr<SentinelActor> {
+    sentinel_on().0
+}
+
+/// The Sentinel and the server context its mailboxes are registered in.
+fn sentinel_on() -> (actix::Addr<SentinelActor>, Arc<ServerContext>) {
     let server = Arc::new(
         ServerContext::new(
             Arc::new(FixedConfig(Arc::new(Tunables::default()))),
@@ -35,19 +45,21 @@ fn sentinel() -> actix::Addr<SentinelActor> {
         )
         .with_sentinel_mode(),
     );
-    let shared = Arc::new(Shared::new(MYID.into(), 0, 26379, server));
+    let shared = Arc::new(Shared::new(MYID.into(), 0, 26379, server.clone()));
     let mut cfg = SentinelConfig::default();
     cfg.masters
         .push(MasterConfig::new("mymaster", "10.0.0.1", 6379, 2));
-    let links: LinkSpawner = Arc::new(|_: LinkConfig, _: Recipient<LinkEvent>| {
-        let probe = DeadLink.start();
+    let registry = server.clone();
+    let links: LinkSpawner = Arc::new(move |cfg: LinkConfig, _: Counted<Recipient<LinkEvent>>| {
+        let mailbox = registry.mailboxes.register(cfg.label);
+        let probe = Counted::new(DeadLink(mailbox.clone()).start(), mailbox);
         LinkHandle {
-            send: probe.clone().recipient(),
+            send: probe.recipient(),
             close: probe.recipient(),
         }
     });
     let log = slog::Logger::root(slog::Discard, slog::o!());
-    SentinelActor::new(shared, cfg, links, log).start()
+    (SentinelActor::new(shared, cfg, links, log).start(), server)
 }
 
 /// Runs one command as a RESP2 client and returns the raw reply.
@@ -180,4 +192,106 @@ async fn set_is_seen_by_the_next_command() {
         run(&s, &["SENTINEL", "set", "mymaster", "quorum", "0"]).await,
         "-ERR Invalid argument '0' for SENTINEL SET 'quorum'\r\n"
     );
+}
+
+/// MAILBOX on a Sentinel: the Sentinel's, the master's and the links' mailboxes; INFO shows
+/// them with `mailboxes` or `everything` only, after the Sentinel section.
+#[actix_rt::test]
+async fn mailbox_command_and_info_section() {
+    let s = sentinel();
+    // The monitor's first pass opens the master's links.
+    actix_rt::time::sleep(Duration::from_millis(250)).await;
+    let list = run(&s, &["MAILBOX", "LIST", "sentinel/*"]).await;
+    assert_eq!(
+        list,
+        "*4\r\n$10\r\nsentinel/0\r\n$17\r\nsentinel/mymaster\r\n\
+         $28\r\nsentinel/mymaster/master/cmd\r\n$31\r\nsentinel/mymaster/master/pubsub\r\n"
+    );
+    let got = run(&s, &["MAILBOX", "GET", "sentinel/mymaster"]).await;
+    assert!(got.starts_with("*20\r\n$6\r\nqueued\r\n"), "{got}");
+    assert_eq!(run(&s, &["MAILBOX", "GET", "nosuch"]).await, "$-1\r\n");
+    assert_eq!(run(&s, &["MAILBOX", "RESET"]).await, "+OK\r\n");
+    assert!(run(&s, &["MAILBOX", "HELP"])
+        .await
+        .contains("LIST [<pattern>]"));
+    let info = run(&s, &["INFO", "mailboxes"]).await;
+    let headers: Vec<&str> = info.lines().filter(|l| l.starts_with('#')).collect();
+    assert_eq!(headers, ["# Mailboxes"], "{info}");
+    assert!(info.contains("\r\nkind_sentinel:instances=4,"), "{info}");
+    let every = run(&s, &["INFO", "everything"]).await;
+    let headers: Vec<&str> = every.lines().filter(|l| l.starts_with('#')).collect();
+    assert_eq!(
+        headers,
+        [
+            "# Server",
+            "# Clients",
+            "# Stats",
+            "# CPU",
+            "# Sentinel",
+            "# Mailboxes"
+        ]
+    );
+    for plain in [&["INFO"][..], &["INFO", "all"], &["INFO", "default"]] {
+        assert!(!run(&s, plain).await.contains("Mailboxes"), "{plain:?}");
+    }
+    assert_eq!(run(&s, &["INFO", "nosuch"]).await, "$0\r\n\r\n");
+}
+
+/// Every message to the Sentinel and its master's actor is counted when sent and when handled
+/// (timer passes as both): once idle, the counts agree and nothing is queued.
+#[actix_rt::test]
+async fn the_sentinel_and_its_monitor_count_consistently() {
+    tokio::time::pause();
+    let (s, server) = sentinel_on();
+    let mailbox = server.mailboxes.get("sentinel/0").unwrap();
+    // A client connection counts its batches in the Sentinel's mailbox.
+    let client = Counted::new(s, mailbox);
+    let cmds = vec![
+        vec![Bytes::from_static(b"PING")],
+        vec![
+            Bytes::from_static(b"SENTINEL"),
+            Bytes::from_static(b"is-master-down-by-addr"),
+            Bytes::from_static(b"10.0.0.1"),
+            Bytes::from_static(b"6379"),
+            Bytes::from_static(b"3"),
+            Bytes::from("d".repeat(40)),
+        ],
+        vec![
+            Bytes::from_static(b"SENTINEL"),
+            Bytes::from_static(b"set"),
+            Bytes::from_static(b"mymaster"),
+            Bytes::from_static(b"quorum"),
+            Bytes::from_static(b"1"),
+        ],
+    ];
+    for _ in 0..3 {
+        client
+            .send(Execute {
+                session: Session::new(1, true),
+                cmds: cmds.clone(),
+                out: BytesMut::new(),
+            })
+            .await
+            .unwrap();
+        for _ in 0..10 {
+            tokio::time::advance(Duration::from_millis(100)).await;
+            for _ in 0..20 {
+                tokio::task::yield_now().await;
+            }
+        }
+    }
+    for name in [
+        "sentinel/0",
+        "sentinel/mymaster",
+        "sentinel/mymaster/master/cmd",
+    ] {
+        let s = server.mailboxes.get(name).unwrap().snapshot();
+        assert!(s.sent > 0 && s.handled <= s.sent, "{s:?}");
+        assert_eq!((s.queued, s.in_flight), (0, 0), "{s:?}");
+        assert_eq!(s.handled, s.sent, "{s:?}");
+    }
+    // Three batches, the timer passes and the monitor's events (+new-epoch, +vote-for-leader,
+    // +set) and config flushes.
+    let sentinel = server.mailboxes.get("sentinel/0").unwrap().snapshot();
+    assert!(sentinel.sent > 30, "{sentinel:?}");
 }
