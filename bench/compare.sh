@@ -6,6 +6,8 @@
 #   bench/compare.sh                      # set,get,incr,lpush,lpop,sadd,hset,zadd,lrange_100;
 #                                         # -c 50; -P 1 and -P 16
 #   TESTS=set,get REQUESTS=500000 ROUNDS=5 bench/compare.sh   (median of ROUNDS runs each)
+#   METRICS_OFF=1 bench/compare.sh        # also a redactor-server with `mailbox-metrics no`:
+#                                         # the mailbox metrics' cost, on/off, same run
 #
 # TESTS are redis-benchmark's test names (-t; `redis-benchmark --help`). lpop/rpop run on a list
 # filled beforehand with REQUESTS elements; lrange_N runs `LRANGE mylist 0 N-1` as a custom
@@ -68,6 +70,9 @@ start() { # name binary -> sets PORT_<name> PID_<name>
 
 start redis redis-server
 start redactor "$REDACTOR"
+if [ -n "${METRICS_OFF:-}" ]; then
+  EXTRA_ARGS="$EXTRA_ARGS --mailbox-metrics no" start nometrics "$REDACTOR"
+fi
 
 # Fills mylist (the key of redis-benchmark's list tests) with REQUESTS elements.
 fill_list() { # port
@@ -103,15 +108,29 @@ best_of() {
   for _ in $(seq "$ROUNDS"); do run "$@"; done | sort -n -k2 | awk '{a[NR]=$0} END {print a[int((NR+1)/2)]}'
 }
 
-printf '%-10s %3s | %12s %8s | %12s %8s | %8s %8s\n' test P redis_ops/s ns/op redactor_ops/s ns/op tput_x cpu_x
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b>0) printf "%.2f", a/b; else print "n/a"}'; }
+
+if [ -n "${METRICS_OFF:-}" ]; then
+  printf '%-10s %3s | %12s %8s | %12s %8s | %12s %8s | %8s %8s | %9s %9s\n' test P redis_ops/s ns/op \
+    redactor_ops/s ns/op metrics_off_ops/s ns/op tput_x cpu_x on/off_tput on/off_cpu
+else
+  printf '%-10s %3s | %12s %8s | %12s %8s | %8s %8s\n' test P redis_ops/s ns/op redactor_ops/s ns/op tput_x cpu_x
+fi
 IFS=',' read -ra tests <<<"$TESTS"
 for t in "${tests[@]}"; do
   for p in $PIPELINES; do
     read -r rops rns < <(best_of redis "$t" "$p")
     read -r dops dns < <(best_of redactor "$t" "$p")
-    tput=$(awk -v a="$dops" -v b="$rops" 'BEGIN{ if (b>0) printf "%.2f", a/b; else print "n/a"}')
-    cpux=$(awk -v a="$dns" -v b="$rns" 'BEGIN{ if (b>0) printf "%.2f", a/b; else print "n/a"}')
-    printf '%-10s %3s | %12s %8s | %12s %8s | %8s %8s\n' "$t" "$p" "$rops" "$rns" "$dops" "$dns" "$tput" "$cpux"
+    tput=$(ratio "$dops" "$rops")
+    cpux=$(ratio "$dns" "$rns")
+    if [ -n "${METRICS_OFF:-}" ]; then
+      read -r nops nns < <(best_of nometrics "$t" "$p")
+      printf '%-10s %3s | %12s %8s | %12s %8s | %12s %8s | %8s %8s | %9s %9s\n' "$t" "$p" "$rops" "$rns" \
+        "$dops" "$dns" "$nops" "$nns" "$tput" "$cpux" "$(ratio "$dops" "$nops")" "$(ratio "$dns" "$nns")"
+    else
+      printf '%-10s %3s | %12s %8s | %12s %8s | %8s %8s\n' "$t" "$p" "$rops" "$rns" "$dops" "$dns" "$tput" "$cpux"
+    fi
   done
 done
 echo "(server CPU per op: scheduler time of all server threads / requests; a test the server does not know reports 0 ops/s)"
+[ -z "${METRICS_OFF:-}" ] || echo "(on/off: redactor with mailbox metrics / with mailbox-metrics no; the metrics' cost is on/off_cpu - 1)"
