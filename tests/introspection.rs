@@ -152,3 +152,46 @@ fn mailbox_metrics_turn_off_and_connections_hide() {
     assert!(mailbox_int(&on, "handled") <= mailbox_int(&on, "sent"));
     assert_eq!(mailbox_int(&on, "queued"), 0);
 }
+
+/// INFO stats' counters and rates move under load, as Redis's do (the rates are sampled every
+/// 100 ms over the last 16 samples).
+#[test]
+fn info_stats_counters_and_rates_move_under_load() {
+    let ours = Server::redactor(&["--save", ""]);
+    let mut c = ours.client();
+    let stat = |c: &mut common::Client, k: &str| -> f64 {
+        let raw = c.cmd(&["INFO", "stats"]);
+        let text =
+            String::from_utf8_lossy(Frame::parse(&raw).unwrap().as_bytes().unwrap()).into_owned();
+        let prefix = format!("{k}:");
+        text.lines()
+            .find_map(|l| l.strip_prefix(&prefix))
+            .unwrap_or_else(|| panic!("no {k}"))
+            .trim()
+            .parse()
+            .unwrap()
+    };
+    let before_cmds = stat(&mut c, "total_commands_processed");
+    let before_in = stat(&mut c, "total_net_input_bytes");
+    let mut pipeline = Vec::new();
+    for i in 0..500 {
+        pipeline.extend_from_slice(&common::encode_command(&[
+            b"SET",
+            format!("k{i}").as_bytes(),
+            b"v",
+        ]));
+    }
+    let start = std::time::Instant::now();
+    let mut sent = 0;
+    while start.elapsed() < std::time::Duration::from_millis(1200) {
+        c.send_raw(&pipeline);
+        for _ in 0..500 {
+            assert_eq!(c.read_reply(), b"+OK\r\n");
+        }
+        sent += 500;
+    }
+    assert!(stat(&mut c, "instantaneous_ops_per_sec") > 0.0);
+    assert!(stat(&mut c, "instantaneous_input_kbps") > 0.0);
+    assert!(stat(&mut c, "total_commands_processed") >= before_cmds + sent as f64);
+    assert!(stat(&mut c, "total_net_input_bytes") > before_in + (sent * 20) as f64);
+}
