@@ -15,8 +15,8 @@
 # Once every Sentinel sees num-slaves 2 and num-other-sentinels 2, a redis-py client
 # (Sentinel(...).master_for('mymaster', password='redis', socket_timeout=0.2)) writes every
 # ~10 ms and logs each success (with the address written to) or failure, and a subscriber
-# listens for +switch-master on the first Sentinel. Then the master gets kill -9 and the run
-# measures
+# listens for +switch-master on the first Sentinel. SETTLE seconds later (default 3: steady
+# state, see below) the master gets kill -9 and the run measures
 #   switch-master: kill -> first +switch-master seen by the subscriber;
 #   first-write:   kill -> first successful write through the Sentinel client to a master other
 #                  than the killed one (the client rediscovers it through the Sentinels).
@@ -32,6 +32,7 @@ cd "$(dirname "$0")/.."
 
 RUNS=${RUNS:-3}
 WAIT=${WAIT:-60}
+SETTLE=${SETTLE:-3}
 BIN=${REDACTOR_BIN:-$PWD/target/release}
 if [ -z "${SKIP_BUILD:-}" ] || [ ! -x "$BIN/redactor-server" ] || [ ! -x "$BIN/redactor-sentinel" ]; then
   cargo build --release --bin redactor-server --bin redactor-sentinel >&2
@@ -277,6 +278,10 @@ run_one() {
   wait_for "the +switch-master subscriber" sub_ready
   spawn "$D/client.out" python3 -u "$WORK/helper.py" client "${sentinels[@]}"
   wait_for "the client's first 10 writes to the master" client_ready
+  # Steady state before the kill: a Sentinel reconnects a lost link at most once a second after
+  # the last (re)connection, so a master killed within a second of the Sentinels' start is
+  # noticed later; Redactor's Sentinels discover the topology in well under a second.
+  sleep "$SETTLE"
 
   T_KILL=$EPOCHREALTIME
   kill -9 "${SPID[0]}"
