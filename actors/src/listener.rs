@@ -74,6 +74,29 @@ impl Stream for Incoming {
     }
 }
 
+/// Feeds the connections accepted on `listener` to the actor as a stream; stops the actor if the
+/// socket cannot join the event loop. Serves the client listeners and the metrics endpoint.
+pub(crate) fn accept<A>(
+    listener: Option<std::net::TcpListener>,
+    ctx: &mut Context<A>,
+    log: &slog::Logger,
+) where
+    A: Actor<Context = Context<A>> + StreamHandler<io::Result<(TcpStream, SocketAddr)>>,
+{
+    let Some(std_listener) = listener else {
+        return;
+    };
+    match TcpListener::from_std(std_listener) {
+        Ok(l) => {
+            ctx.add_stream(Incoming(l));
+        }
+        Err(e) => {
+            slog::warn!(log, "Could not listen"; "error" => %e);
+            ctx.stop();
+        }
+    }
+}
+
 /// Closes the listening socket (CONFIG SET port/bind moved it elsewhere); clients stay.
 #[derive(Message, Debug, Clone, Copy)]
 #[rtype(result = "()")]
@@ -166,18 +189,7 @@ impl Actor for ListenerActor {
     type Context = Context<Self>;
 
     fn started(&mut self, ctx: &mut Self::Context) {
-        let Some(std_listener) = self.listener.take() else {
-            return;
-        };
-        match TcpListener::from_std(std_listener) {
-            Ok(l) => {
-                ctx.add_stream(Incoming(l));
-            }
-            Err(e) => {
-                slog::warn!(self.log, "Could not listen"; "error" => %e);
-                ctx.stop();
-            }
-        }
+        accept(self.listener.take(), ctx, &self.log);
     }
 
     fn stopped(&mut self, _: &mut Self::Context) {

@@ -126,6 +126,15 @@ impl Mailbox {
         self.handling()
     }
 
+    /// A message about to be sent to an actor that is (`open`) or is not alive any more.
+    fn entering(&self, open: bool) {
+        if open {
+            self.sent();
+        } else {
+            self.refused();
+        }
+    }
+
     /// A message that could not be delivered (mailbox closed or full).
     pub fn refused(&self) {
         self.refused.fetch_add(1, Relaxed);
@@ -296,20 +305,12 @@ where
     M::Result: Send,
 {
     pub fn do_send(&self, msg: M) {
-        if self.to.connected() {
-            self.mailbox.sent();
-        } else {
-            self.mailbox.refused();
-        }
+        self.mailbox.entering(self.to.connected());
         self.to.do_send(msg);
     }
 
     pub fn send(&self, msg: M) -> actix::prelude::RecipientRequest<M> {
-        if self.to.connected() {
-            self.mailbox.sent();
-        } else {
-            self.mailbox.refused();
-        }
+        self.mailbox.entering(self.to.connected());
         self.to.send(msg)
     }
 }
@@ -322,11 +323,7 @@ impl<A: Actor> Counted<Addr<A>> {
         A: Handler<M>,
         A::Context: ToEnvelope<A, M>,
     {
-        if self.to.connected() {
-            self.mailbox.sent();
-        } else {
-            self.mailbox.refused();
-        }
+        self.mailbox.entering(self.to.connected());
         self.to.do_send(msg);
     }
 
@@ -337,11 +334,7 @@ impl<A: Actor> Counted<Addr<A>> {
         A: Handler<M>,
         A::Context: ToEnvelope<A, M>,
     {
-        if self.to.connected() {
-            self.mailbox.sent();
-        } else {
-            self.mailbox.refused();
-        }
+        self.mailbox.entering(self.to.connected());
         self.to.send(msg)
     }
 

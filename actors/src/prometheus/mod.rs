@@ -15,12 +15,10 @@ use crate::server::ServerContext;
 use actix::prelude::*;
 use std::io;
 use std::net::{SocketAddr, ToSocketAddrs};
-use std::pin::Pin;
 use std::sync::{Arc, Mutex};
-use std::task::{Context as TaskContext, Poll};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 
 /// How long a scrape's client may take to send its request, and we to answer it.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
@@ -116,32 +114,11 @@ impl MetricsListener {
     }
 }
 
-struct Incoming(TcpListener);
-
-impl Stream for Incoming {
-    type Item = io::Result<(TcpStream, SocketAddr)>;
-
-    fn poll_next(self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Option<Self::Item>> {
-        self.0.poll_accept(cx).map(Some)
-    }
-}
-
 impl Actor for MetricsListener {
     type Context = Context<Self>;
 
     fn started(&mut self, ctx: &mut Self::Context) {
-        let Some(std_listener) = self.listener.take() else {
-            return;
-        };
-        match TcpListener::from_std(std_listener) {
-            Ok(l) => {
-                ctx.add_stream(Incoming(l));
-            }
-            Err(e) => {
-                slog::warn!(self.log, "Could not listen for metrics"; "error" => %e);
-                ctx.stop();
-            }
-        }
+        crate::listener::accept(self.listener.take(), ctx, &self.log);
     }
 
     fn stopped(&mut self, _: &mut Self::Context) {
