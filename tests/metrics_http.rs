@@ -120,6 +120,24 @@ fn scrape(addr: &str, scratch: &TempDir) -> Scrape {
     s
 }
 
+/// Polls `probe` every `pause` until it answers `Ok`; after `timeout`, fails with `what` and the
+/// last `Err` text (the scrape, usually).
+fn poll_until<T>(
+    timeout: Duration,
+    pause: Duration,
+    what: &str,
+    mut probe: impl FnMut() -> Result<T, String>,
+) -> T {
+    let deadline = Instant::now() + timeout;
+    loop {
+        match probe() {
+            Ok(v) => return v,
+            Err(last) => assert!(Instant::now() < deadline, "{what}\n{last}"),
+        }
+        std::thread::sleep(pause);
+    }
+}
+
 fn keyspace_handled(s: &Scrape) -> f64 {
     s.value(
         "redactor_mailbox_handled_total",
@@ -345,28 +363,27 @@ fn a_slow_consumer_shows_a_backlog() {
         pipeline.extend_from_slice(b"*2\r\n$3\r\nGET\r\n$3\r\nbig\r\n");
     }
     slow.write_all(&pipeline).expect("pipeline");
-    let deadline = Instant::now() + Duration::from_secs(15);
-    let backlog = loop {
-        let s = scrape(&maddr, &server.dir);
-        let obuf = s.value("redactor_clients_output_buffer_bytes", &[]);
-        let max_obuf = s.value("redis_client_recent_max_output_buffer_bytes", &[]);
-        let conn_queued: f64 = s
-            .all("redactor_mailbox_queued")
-            .iter()
-            .filter(|(_, l, _)| l.iter().any(|(k, v)| k == "actor" && v == "conn"))
-            .map(|s| s.2)
-            .sum();
-        if obuf > 1_000_000.0 || conn_queued > 0.0 {
-            assert!(max_obuf > 0.0 || conn_queued > 0.0, "{}", s.text);
-            break (obuf, conn_queued);
-        }
-        assert!(
-            Instant::now() < deadline,
-            "no backlog seen for a client that does not read:\n{}",
-            s.text
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let backlog = poll_until(
+        Duration::from_secs(15),
+        Duration::from_millis(50),
+        "no backlog seen for a client that does not read:",
+        || {
+            let s = scrape(&maddr, &server.dir);
+            let obuf = s.value("redactor_clients_output_buffer_bytes", &[]);
+            let max_obuf = s.value("redis_client_recent_max_output_buffer_bytes", &[]);
+            let conn_queued: f64 = s
+                .all("redactor_mailbox_queued")
+                .iter()
+                .filter(|(_, l, _)| l.iter().any(|(k, v)| k == "actor" && v == "conn"))
+                .map(|s| s.2)
+                .sum();
+            if obuf > 1_000_000.0 || conn_queued > 0.0 {
+                assert!(max_obuf > 0.0 || conn_queued > 0.0, "{}", s.text);
+                return Ok((obuf, conn_queued));
+            }
+            Err(s.text)
+        },
+    );
     eprintln!(
         "backlog: output buffers {} bytes, conn mailboxes {} queued",
         backlog.0, backlog.1
@@ -381,19 +398,18 @@ fn a_slow_consumer_shows_a_backlog() {
         assert!(n > 0, "closed after {got} of {want} bytes");
         got += n;
     }
-    let deadline = Instant::now() + IO_TIMEOUT;
-    loop {
-        let s = scrape(&maddr, &server.dir);
-        if s.value("redactor_clients_output_buffer_bytes", &[]) == 0.0 {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "backlog did not drain:\n{}",
-            s.text
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    poll_until(
+        IO_TIMEOUT,
+        Duration::from_millis(50),
+        "backlog did not drain:",
+        || {
+            let s = scrape(&maddr, &server.dir);
+            if s.value("redactor_clients_output_buffer_bytes", &[]) == 0.0 {
+                return Ok(());
+            }
+            Err(s.text)
+        },
+    );
 }
 
 /// A `redactor-sentinel` process, stopped by pid on drop.
@@ -456,25 +472,24 @@ fn a_sentinel_scrape_shows_its_master() {
     let sentinel = SentinelProcess { child, dir };
     let maddr = format!("{HOST}:{mport}");
     let address = format!("{HOST}:{}", master.port);
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let s = loop {
-        if http_get(&maddr, "/metrics").is_ok() {
-            let s = scrape(&maddr, &sentinel.dir);
-            let ok = s.get(
-                "redis_sentinel_master_status",
-                &[("master_name", "mymaster"), ("master_address", &address)],
-            );
-            if ok == Some(1.0) {
-                break s;
+    let s = poll_until(
+        Duration::from_secs(20),
+        Duration::from_millis(100),
+        "the Sentinel's scrape never showed mymaster ok",
+        || {
+            if http_get(&maddr, "/metrics").is_ok() {
+                let s = scrape(&maddr, &sentinel.dir);
+                let ok = s.get(
+                    "redis_sentinel_master_status",
+                    &[("master_name", "mymaster"), ("master_address", &address)],
+                );
+                if ok == Some(1.0) {
+                    return Ok(s);
+                }
             }
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the Sentinel's scrape never showed mymaster ok\n{}",
-            sentinel.output()
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    };
+            Err(sentinel.output())
+        },
+    );
     assert_eq!(s.value("redis_up", &[]), 1.0);
     assert_eq!(s.value("redis_sentinel_masters", &[]), 1.0);
     assert_eq!(s.value("redis_sentinel_tilt", &[]), 0.0);
@@ -513,23 +528,22 @@ fn a_sentinel_scrape_shows_its_master() {
     );
     // Stopping the master turns its status to 0 once it is subjectively down.
     drop(master);
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let s = scrape(&maddr, &sentinel.dir);
-        if s.get(
-            "redis_sentinel_master_status",
-            &[("master_name", "mymaster")],
-        ) == Some(0.0)
-        {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "mymaster never went down in the scrape\n{}",
-            s.text
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    poll_until(
+        Duration::from_secs(20),
+        Duration::from_millis(200),
+        "mymaster never went down in the scrape",
+        || {
+            let s = scrape(&maddr, &sentinel.dir);
+            let status = s.get(
+                "redis_sentinel_master_status",
+                &[("master_name", "mymaster")],
+            );
+            if status == Some(0.0) {
+                return Ok(());
+            }
+            Err(s.text)
+        },
+    );
 }
 
 /// A master and its replica: the master lists the replica with its offset and lag, the replica
@@ -553,46 +567,47 @@ fn replication_figures_on_master_and_replica() {
     assert_eq!(c.cmd(&["SET", "k", "v"]), b"+OK\r\n");
     let replica_port = replica.port.to_string();
     let slave = [("slave_ip", HOST), ("slave_port", replica_port.as_str())];
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let m = scrape(&format!("{HOST}:{master_mport}"), &master.dir);
-        let r = scrape(&format!("{HOST}:{replica_mport}"), &replica.dir);
-        let done = m.get("redis_connected_slaves", &[]) == Some(1.0)
-            && m.get("redis_connected_slave_offset_bytes", &slave)
-                == m.get("redis_master_repl_offset", &[])
-            && r.get("redis_master_link_up", &[]) == Some(1.0)
-            && r.get("redis_db_keys", &[("db", "db0")]) == Some(1.0);
-        if done {
-            assert!(m.get("redis_connected_slave_lag_seconds", &slave).is_some());
-            assert!(m.get("redis_master_link_up", &[]).is_none());
-            assert_eq!(r.value("redis_instance_info", &[("role", "slave")]), 1.0);
-            assert_eq!(m.value("redis_instance_info", &[("role", "master")]), 1.0);
-            // The replication actors' mailboxes count both ends of every message.
-            let link = format!("replica-link/{HOST}:{replica_port}");
-            let master_link = format!("master-link/{HOST}:{}", master.port);
-            for (s, name) in [
-                (&m, link.as_str()),
-                (&m, "backlog/0"),
-                (&m, "keyspace/0"),
-                (&r, master_link.as_str()),
-                (&r, "keyspace/0"),
-            ] {
-                let who = [("name", name)];
-                let (sent, handled) = (
-                    s.value("redactor_mailbox_sent_total", &who),
-                    s.value("redactor_mailbox_handled_total", &who),
-                );
-                assert!(sent > 0.0 && handled <= sent, "{name}: {}", s.text);
+    let (m, r) = poll_until(
+        Duration::from_secs(20),
+        Duration::from_millis(100),
+        "replication never showed in the scrapes",
+        || {
+            let m = scrape(&format!("{HOST}:{master_mport}"), &master.dir);
+            let r = scrape(&format!("{HOST}:{replica_mport}"), &replica.dir);
+            let done = m.get("redis_connected_slaves", &[]) == Some(1.0)
+                && m.get("redis_connected_slave_offset_bytes", &slave)
+                    == m.get("redis_master_repl_offset", &[])
+                && r.get("redis_master_link_up", &[]) == Some(1.0)
+                && r.get("redis_db_keys", &[("db", "db0")]) == Some(1.0);
+            if done {
+                return Ok((m, r));
             }
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "replication never showed in the scrapes\n--- master ---\n{}\n--- replica ---\n{}",
-            m.text,
-            r.text
+            Err(format!(
+                "--- master ---\n{}\n--- replica ---\n{}",
+                m.text, r.text
+            ))
+        },
+    );
+    assert!(m.get("redis_connected_slave_lag_seconds", &slave).is_some());
+    assert!(m.get("redis_master_link_up", &[]).is_none());
+    assert_eq!(r.value("redis_instance_info", &[("role", "slave")]), 1.0);
+    assert_eq!(m.value("redis_instance_info", &[("role", "master")]), 1.0);
+    // The replication actors' mailboxes count both ends of every message.
+    let link = format!("replica-link/{HOST}:{replica_port}");
+    let master_link = format!("master-link/{HOST}:{}", master.port);
+    for (s, name) in [
+        (&m, link.as_str()),
+        (&m, "backlog/0"),
+        (&m, "keyspace/0"),
+        (&r, master_link.as_str()),
+        (&r, "keyspace/0"),
+    ] {
+        let who = [("name", name)];
+        let (sent, handled) = (
+            s.value("redactor_mailbox_sent_total", &who),
+            s.value("redactor_mailbox_handled_total", &who),
         );
-        std::thread::sleep(Duration::from_millis(100));
+        assert!(sent > 0.0 && handled <= sent, "{name}: {}", s.text);
     }
 }
 
