@@ -862,7 +862,7 @@ fn script_auth() {
 
 /// Differences that are not the Sentinel's own (see the script's comments).
 #[test]
-#[ignore = "known gaps, listed in tests/sentinel/differential/gaps.txt: ACL, COMMAND metadata in Sentinel mode, SENTINEL DEBUG timings"]
+#[ignore = "known gaps, listed in tests/sentinel/differential/gaps.txt: ACL, COMMAND metadata in Sentinel mode"]
 fn script_gaps() {
     run_script("gaps.txt");
 }

@@ -186,7 +186,11 @@ impl SentinelActor {
                     taken,
                 ) {
                     Ok((ip, port)) => {
-                        let cfg = MasterConfig::new(&name, &ip, port, quorum);
+                        // `createSentinelRedisInstance`: the defaults as they are now.
+                        let t = self.shared.timings();
+                        let mut cfg = MasterConfig::new(&name, &ip, port, quorum);
+                        cfg.down_after_ms = t.default_down_after;
+                        cfg.failover_timeout_ms = t.default_failover_timeout;
                         self.monitor(cfg);
                         let id = format!("master {name} {ip} {port}");
                         self.raise(
@@ -322,13 +326,15 @@ impl SentinelActor {
             }
             SentinelCmd::DebugInfo => {
                 out.map(parse::DebugParam::ALL.len());
+                let t = self.shared.timings();
                 for p in parse::DebugParam::ALL {
                     out.bulk(p.reply_name().as_bytes());
-                    out.bulk(p.default_value().to_string().as_bytes());
+                    out.bulk(t.get(p).to_string().as_bytes());
                 }
             }
             SentinelCmd::DebugSet(partial) => {
-                // The timings are fixed in Redactor: accepted values are not applied.
+                // As Redis: the pairs before a bad one are applied, the rest are not.
+                self.shared.set_timings(&partial.applied);
                 match partial.error {
                     Some(e) => out.error(&e),
                     None => out.simple("OK"),

@@ -13,7 +13,7 @@ use crate::metrics::{Counted, Mailbox};
 use crate::sentinel::config::MasterConfig;
 use crate::sentinel::hello::{self, Hello, HELLO_CHANNEL};
 use crate::sentinel::state::{Action, InfoFields, MasterState, Peer, Replica, Step};
-use crate::sentinel::{Addr, Event, MAX_DESYNC, PING_PERIOD, PUBLISH_PERIOD};
+use crate::sentinel::{Addr, Event, MAX_DESYNC};
 use crate::server::Rng;
 use actix::prelude::*;
 use bytes::Bytes;
@@ -318,13 +318,13 @@ impl MasterMonitor {
             .then(|| Target::Replica(addr.clone()))
     }
 
-    /// `sentinelReconnectInstance`: open what is missing, at most once per ping period.
+    /// `sentinelReconnectInstance`: open what is missing, at most once per `ping-period`.
     fn ensure_links(&mut self, t: &Target, now: u64, ctx: &mut Context<Self>) {
         let Some(addr) = self.addr_of(t) else { return };
         let wants_pubsub = !matches!(t, Target::Peer(_));
         let entry = self.links.entry(t.clone()).or_default();
         let missing = entry.cmd.is_none() || (wants_pubsub && entry.pubsub.is_none());
-        if !missing || now.saturating_sub(entry.last_reconn_time) < PING_PERIOD {
+        if !missing || now.saturating_sub(entry.last_reconn_time) < self.state.timings.ping_period {
             return;
         }
         entry.last_reconn_time = now;
@@ -473,12 +473,13 @@ impl MasterMonitor {
                     .find(|r| r.inst.addr == *a)
                     .is_some_and(|r| r.master_link_down_time != 0);
                 if self.state.o_down || self.state.failover_in_progress || link_down {
+                    // A literal second in Redis, whatever info-period says.
                     1000
                 } else {
-                    crate::sentinel::INFO_PERIOD
+                    self.state.timings.info_period
                 }
             }
-            _ => crate::sentinel::INFO_PERIOD,
+            _ => self.state.timings.info_period,
         };
         if !matches!(t, Target::Peer(_))
             && (inst.info_refresh == 0 || now.saturating_sub(inst.info_refresh) > info_period)
@@ -486,7 +487,10 @@ impl MasterMonitor {
             let info = self.command("INFO");
             self.send(t, "info", vec![info]);
         }
-        if inst.link.should_ping(now, inst.down_after_period) {
+        if inst
+            .link
+            .should_ping(now, inst.down_after_period, self.state.timings.ping_period)
+        {
             let ping = self.command("PING");
             if self.send(t, "ping", vec![ping]) {
                 if let Some(i) = self.instance(t) {
@@ -494,7 +498,7 @@ impl MasterMonitor {
                 }
             }
         }
-        if now.saturating_sub(last_pub) > PUBLISH_PERIOD {
+        if now.saturating_sub(last_pub) > self.state.timings.publish_period {
             self.send_hello(t, now);
         }
     }
@@ -666,6 +670,8 @@ impl MasterMonitor {
     /// One pass of `sentinelHandleRedisInstance` over the master, its replicas and peers.
     fn tick(&mut self, ctx: &mut Context<Self>) {
         let now = self.clock.now();
+        // Redis's timer reads the `sentinel_*` globals on every pass: so do we, once.
+        self.state.timings = self.shared.timings();
         if let Some(event) = self.shared.check_tilt(crate::server::unix_ms()) {
             self.peers.events.do_send(EventRaised {
                 master: String::new(),
@@ -1001,11 +1007,8 @@ impl Handler<ForceFailover> for MasterMonitor {
         if self.state.failover_in_progress {
             return Err("INPROG Failover already in progress".into());
         }
-        let view = crate::sentinel::select::MasterView {
-            s_down: self.state.inst.s_down,
-            s_down_since_time: self.state.inst.s_down_since_time,
-            down_after_period: self.state.inst.down_after_period,
-        };
+        self.state.timings = self.shared.timings();
+        let view = self.state.master_view();
         if crate::sentinel::select::select_slave(&view, &self.state.candidates(), now).is_none() {
             return Err("NOGOODSLAVE No suitable replica to promote".into());
         }

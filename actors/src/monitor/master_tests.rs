@@ -92,6 +92,14 @@ fn settings(down_after: u64) -> MasterConfig {
 
 /// A monitor with probe links; the clock must already be paused.
 fn start(cfg: MasterConfig) -> (actix::Addr<MasterMonitor>, Shared_, Clock) {
+    start_with(cfg, &[])
+}
+
+/// [`start`] after `SENTINEL DEBUG` set `debug`.
+fn start_with(
+    cfg: MasterConfig,
+    debug: &[(crate::sentinel::command::DebugParam, u64)],
+) -> (actix::Addr<MasterMonitor>, Shared_, Clock) {
     let world: Shared_ = Arc::default();
     let server = Arc::new(ServerContext::new(
         Arc::new(FixedConfig(Arc::new(Tunables::default()))),
@@ -100,6 +108,7 @@ fn start(cfg: MasterConfig) -> (actix::Addr<MasterMonitor>, Shared_, Clock) {
     ));
     world.lock().unwrap().server = Some(server.clone());
     let shared = Arc::new(Shared::new(MYID.into(), 0, 26379, server.clone()));
+    shared.set_timings(debug);
     let clock = Clock::new();
     let core_mailbox = server.mailboxes.register("sentinel/0");
     let core = Counted::new(
@@ -275,6 +284,70 @@ async fn a_silent_master_goes_sdown_exactly_after_down_after() {
     let w = world.lock().unwrap();
     let (_, e) = w.events.iter().find(|(_, e)| e.kind == "+sdown").unwrap();
     assert_eq!(e.payload, "master mymaster 10.0.0.1 6379");
+}
+
+/// A master that answers everything at once, watched for `ms` after its links connect: when
+/// each PING and INFO went out.
+async fn periodic_commands(
+    debug: &[(crate::sentinel::command::DebugParam, u64)],
+    ms: u64,
+) -> (Vec<u64>, Vec<u64>) {
+    let (_m, world, clock) = start_with(settings(30_000), debug);
+    advance(150).await;
+    connect(&world, "10.0.0.1", 6379);
+    let start = clock.now();
+    let mut seen = 0;
+    for _ in 0..ms / 50 {
+        advance(50).await;
+        let n = world.lock().unwrap().sent.len();
+        answer(&world, "10.0.0.1", 6379, "ping", pong(), seen);
+        answer(
+            &world,
+            "10.0.0.1",
+            6379,
+            "info",
+            info(LONE_MASTER_INFO),
+            seen,
+        );
+        seen = n;
+        settle().await;
+    }
+    let w = world.lock().unwrap();
+    let when = |tag: &str| -> Vec<u64> {
+        w.sent
+            .iter()
+            .filter(|s| s.1 == tag && s.3 >= start)
+            .map(|s| s.3 - start)
+            .collect()
+    };
+    (when("ping"), when("info"))
+}
+
+/// `SENTINEL DEBUG info-period 1000` / `ping-period 200` take effect on the next timer pass:
+/// INFO every second instead of every 10 s, PING five times as often.
+#[actix_rt::test]
+async fn debug_timings_drive_the_periodic_commands() {
+    use crate::sentinel::command::DebugParam;
+    tokio::time::pause();
+    let (pings, infos) = periodic_commands(&[], 10_000).await;
+    assert!((1..=2).contains(&infos.len()), "{infos:?}");
+    assert!((8..=11).contains(&pings.len()), "{pings:?}");
+    let (pings, infos) = periodic_commands(
+        &[
+            (DebugParam::InfoPeriod, 1000),
+            (DebugParam::PingPeriod, 200),
+        ],
+        10_000,
+    )
+    .await;
+    assert!((8..=11).contains(&infos.len()), "{infos:?}");
+    for gap in infos.windows(2).map(|w| w[1] - w[0]) {
+        assert!((1000..=1150).contains(&gap), "{infos:?}");
+    }
+    assert!((33..=50).contains(&pings.len()), "{pings:?}");
+    for gap in pings.windows(2).map(|w| w[1] - w[0]) {
+        assert!((200..=350).contains(&gap), "{pings:?}");
+    }
 }
 
 /// Replicas named in the master's INFO are announced (`+slave`), saved, and linked to.

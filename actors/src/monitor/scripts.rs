@@ -1,7 +1,8 @@
 //! `notification-script` and `client-reconfig-script`, run as Redis's Sentinel runs them
 //! (`sentinelScheduleScriptExecution`, `sentinelRunPendingScripts`): a queue of at most 256,
-//! at most 16 running, a script killed after 60 s, and one that exits 1 (or is killed) retried
-//! up to 10 times with a doubling delay starting at 30 s.
+//! at most 16 running, a script killed after `script-max-runtime` (60 s), and one that exits 1
+//! (or is killed) retried up to 10 times with a doubling delay starting at `script-retry-delay`
+//! (30 s); both as `SENTINEL DEBUG` last set them.
 
 use super::shared::Shared;
 use crate::sentinel::Event;
@@ -11,8 +12,6 @@ use std::process::{Child, Command};
 const MAX_QUEUE: usize = 256;
 const MAX_RUNNING: usize = 16;
 const MAX_RETRY: u32 = 10;
-const MAX_RUNTIME: u64 = 60_000;
-const RETRY_DELAY: u64 = 30_000;
 
 struct Job {
     argv: Vec<String>,
@@ -124,15 +123,16 @@ impl Scripts {
         }
     }
 
-    /// Reaps finished scripts, kills overdue ones, starts what may start.
-    pub fn run_pending(&mut self) {
+    /// Reaps finished scripts, kills those running longer than `max_runtime`, starts what may
+    /// start; a failed one is retried after `retry_delay` doubled at each retry.
+    pub fn run_pending(&mut self, max_runtime: u64, retry_delay: u64) {
         let now = crate::server::unix_ms();
         let mut i = 0;
         while i < self.running.len() {
             let r = &mut self.running[i];
             let status = match r.child.try_wait() {
                 Ok(Some(s)) => Some(s.code()),
-                Ok(None) if now.saturating_sub(r.started) > MAX_RUNTIME => {
+                Ok(None) if now.saturating_sub(r.started) > max_runtime => {
                     slog::warn!(
                         self.log,
                         "-script-timeout {} {}",
@@ -154,7 +154,8 @@ impl Scripts {
             // Exit 1 or a signal: retry later; anything else is final.
             let retry = matches!(code, Some(1) | None);
             if retry && r.job.retry < MAX_RETRY {
-                r.job.not_before = now + RETRY_DELAY * (1 << (r.job.retry.saturating_sub(1)));
+                let delay = retry_delay.saturating_mul(1 << r.job.retry.saturating_sub(1));
+                r.job.not_before = now.saturating_add(delay);
                 self.queue.push_back(r.job);
             } else if code != Some(0) {
                 slog::warn!(

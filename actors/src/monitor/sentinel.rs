@@ -160,11 +160,9 @@ impl SentinelActor {
             .iter()
             .filter_map(|(name, _)| self.shared.views.get(name).map(|v| v.config()))
             .collect();
-        let result = self
-            .shared
-            .server
-            .config
-            .rewrite_sentinel(&cfg.rewrite_lines());
+        let t = self.shared.timings();
+        let lines = cfg.rewrite_lines_with(t.default_down_after, t.default_failover_timeout);
+        let result = self.shared.server.config.rewrite_sentinel(&lines);
         match &result {
             Ok(()) => slog::info!(self.log, "Sentinel new configuration saved on disk"),
             Err(e) => slog::warn!(
@@ -386,7 +384,9 @@ impl Actor for SentinelActor {
         ctx.run_interval(Duration::from_millis(100), |act, _| {
             let _h = act.mailbox.tick();
             act.check_tilt();
-            act.scripts.run_pending();
+            let t = act.shared.timings();
+            act.scripts
+                .run_pending(t.script_max_runtime, t.script_retry_delay);
         });
     }
 }

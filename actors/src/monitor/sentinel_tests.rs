@@ -299,3 +299,144 @@ async fn the_sentinel_and_its_monitor_count_consistently() {
     let sentinel = server.mailboxes.get("sentinel/0").unwrap().snapshot();
     assert!(sentinel.sent > 30, "{sentinel:?}");
 }
+
+/// Runs one command as a RESP3 client.
+async fn run3(s: &actix::Addr<SentinelActor>, args: &[&str]) -> String {
+    let cmd = args.iter().map(|a| Bytes::from(a.to_string())).collect();
+    let mut session = Session::new(1, true);
+    session.resp = protocol::Resp::V3;
+    let done = s
+        .send(Execute {
+            session,
+            cmds: vec![cmd],
+            out: BytesMut::new(),
+        })
+        .await
+        .unwrap();
+    String::from_utf8_lossy(&done.out).into_owned()
+}
+
+/// The `NAME value` pair of `SENTINEL DEBUG`'s reply.
+fn debug_pair(name: &str, value: u64) -> String {
+    let v = value.to_string();
+    format!("${}\r\n{name}\r\n${}\r\n{v}\r\n", name.len(), v.len())
+}
+
+/// `SENTINEL DEBUG <param> <value>` changes what `SENTINEL DEBUG` shows, in RESP2 and RESP3;
+/// as in Redis's `sentinelSetDebugConfigParameters`, the pairs before a bad one are applied
+/// and the ones after it are not.
+#[actix_rt::test]
+async fn debug_sets_the_timings_it_shows() {
+    let s = sentinel();
+    let before = run(&s, &["SENTINEL", "DEBUG"]).await;
+    assert!(before.starts_with("*26\r\n"), "{before}");
+    assert!(
+        before.contains(&debug_pair("PING-PERIOD", 1000)),
+        "{before}"
+    );
+    assert_eq!(
+        run(&s, &["SENTINEL", "DEBUG", "ping-period", "500"]).await,
+        "+OK\r\n"
+    );
+    let resp2 = run(&s, &["SENTINEL", "DEBUG"]).await;
+    assert!(resp2.starts_with("*26\r\n"), "{resp2}");
+    assert!(resp2.contains(&debug_pair("PING-PERIOD", 500)), "{resp2}");
+    let resp3 = run3(&s, &["SENTINEL", "DEBUG"]).await;
+    assert!(resp3.starts_with("%13\r\n"), "{resp3}");
+    assert!(resp3.contains(&debug_pair("PING-PERIOD", 500)), "{resp3}");
+    // A bad value: info-period applied, ask-period and publish-period not.
+    assert_eq!(
+        run(
+            &s,
+            &[
+                "SENTINEL",
+                "DEBUG",
+                "info-period",
+                "2000",
+                "ask-period",
+                "0",
+                "publish-period",
+                "3000"
+            ]
+        )
+        .await,
+        "-ERR Invalid argument '0' for SENTINEL DEBUG 'ask-period'\r\n"
+    );
+    // An unknown option: TILT-PERIOD applied, election-timeout not.
+    assert_eq!(
+        run(
+            &s,
+            &[
+                "SENTINEL",
+                "DEBUG",
+                "TILT-period",
+                "100",
+                "nosuch",
+                "5",
+                "election-timeout",
+                "5"
+            ]
+        )
+        .await,
+        "-ERR Unknown option or number of arguments for SENTINEL DEBUG 'nosuch'\r\n"
+    );
+    let after = run(&s, &["SENTINEL", "DEBUG"]).await;
+    for (name, value) in [
+        ("INFO-PERIOD", 2000),
+        ("PING-PERIOD", 500),
+        ("ASK-PERIOD", 1000),
+        ("PUBLISH-PERIOD", 2000),
+        ("TILT-PERIOD", 100),
+        ("ELECTION-TIMEOUT", 10_000),
+    ] {
+        assert!(after.contains(&debug_pair(name, value)), "{name}: {after}");
+    }
+}
+
+/// `default-down-after` and `default-failover-timeout` are taken by a master when SENTINEL
+/// MONITOR adds it; masters already there keep theirs.
+#[actix_rt::test]
+async fn monitor_takes_the_current_defaults() {
+    let s = sentinel();
+    assert_eq!(
+        run(
+            &s,
+            &[
+                "SENTINEL",
+                "DEBUG",
+                "default-down-after",
+                "5000",
+                "default-failover-timeout",
+                "7000"
+            ]
+        )
+        .await,
+        "+OK\r\n"
+    );
+    assert_eq!(
+        run(
+            &s,
+            &["SENTINEL", "MONITOR", "other", "10.0.0.2", "6380", "2"]
+        )
+        .await,
+        "+OK\r\n"
+    );
+    let other = run(&s, &["SENTINEL", "master", "other"]).await;
+    assert!(
+        other.contains(&debug_pair("down-after-milliseconds", 5000)),
+        "{other}"
+    );
+    assert!(
+        other.contains(&debug_pair("failover-timeout", 7000)),
+        "{other}"
+    );
+    let old = run(&s, &["SENTINEL", "master", "mymaster"]).await;
+    assert!(
+        old.contains(&debug_pair("down-after-milliseconds", 30_000)),
+        "{old}"
+    );
+    assert!(
+        old.contains(&debug_pair("failover-timeout", 180_000)),
+        "{old}"
+    );
+}

@@ -1,10 +1,11 @@
-//! What a Sentinel's actors share: its identity, the epoch all its masters count in, TILT, and
-//! the latest view of each monitored master (a read-mostly registry: the masters' actors
+//! What a Sentinel's actors share: its identity, the epoch all its masters count in, TILT, the
+//! timings `SENTINEL DEBUG` sets, and the latest view of each monitored master (a read-mostly registry: the masters' actors
 //! write their own entry after every change, the client-facing actor reads them to answer
 //! SENTINEL MASTER and INFO).
 
 use crate::sentinel::config::MasterConfig;
 use crate::sentinel::state::MasterState;
+use crate::sentinel::timings::Timings;
 use crate::sentinel::Addr;
 use crate::sentinel::Event;
 use crate::server::ServerContext;
@@ -26,6 +27,9 @@ pub struct Shared {
     last_pass: AtomicU64,
     /// `SENTINEL SIMULATE-FAILURE` flags.
     pub simfailure: AtomicU32,
+    /// The current periods and timeouts (Redis's `sentinel_*_period` globals): set by
+    /// `SENTINEL DEBUG`, read by every timer pass.
+    timings: Mutex<Timings>,
     /// The port clients reach us on (for hellos when `announce-port` is 0).
     pub port: u16,
     /// `sentinel announce-ip` / `announce-port`.
@@ -46,6 +50,7 @@ impl Shared {
             tilt_start: AtomicU64::new(0),
             last_pass: AtomicU64::new(0),
             simfailure: AtomicU32::new(0),
+            timings: Mutex::new(Timings::default()),
             port,
             announce: Mutex::new((None, 0)),
             peer_auth: Mutex::new((None, None)),
@@ -60,22 +65,42 @@ impl Shared {
         *lock(&self.peer_auth) = (cfg.sentinel_user.clone(), cfg.sentinel_pass.clone());
     }
 
+    /// The current timings, a copy: a timer pass takes one and uses it throughout.
+    pub fn timings(&self) -> Timings {
+        *lock(&self.timings)
+    }
+
+    /// `sentinelSetDebugConfigParameters`: assigns the values in order (Redis assigns each
+    /// pair as it parses it, so the pairs before a bad one stay applied).
+    pub fn set_timings(&self, values: &[(crate::sentinel::command::DebugParam, u64)]) {
+        let mut t = lock(&self.timings);
+        for &(p, v) in values {
+            t.set(p, v);
+        }
+    }
+
     /// `sentinelCheckTiltCondition`, run by whichever actor's timer passes first: a gap of
-    /// more than 2 s since the last pass (the process was stalled) or a clock that went back
-    /// means TILT, left again after 30 s of normal passes. Returns the event to raise.
+    /// more than `tilt-trigger` (2 s) since the last pass (the process was stalled) or a clock
+    /// that went back means TILT, left again after `tilt-period` (30 s) of normal passes.
+    /// Returns the event to raise.
     pub fn check_tilt(&self, now: u64) -> Option<Event> {
+        let Timings {
+            tilt_trigger,
+            tilt_period,
+            ..
+        } = self.timings();
         let prev = self.last_pass.swap(now, Ordering::SeqCst);
         if prev == 0 {
             return None;
         }
         let delta = now as i64 - prev as i64;
-        if !(0..=TILT_TRIGGER as i64).contains(&delta) {
+        if !(0..=tilt_trigger as i64).contains(&delta) {
             self.tilt_start.store(now, Ordering::SeqCst);
             if !self.tilt.swap(true, Ordering::SeqCst) {
                 return Some(Event::warning("+tilt", "#tilt mode entered"));
             }
         } else if self.tilt.load(Ordering::SeqCst)
-            && now.saturating_sub(self.tilt_start.load(Ordering::SeqCst)) > TILT_PERIOD
+            && now.saturating_sub(self.tilt_start.load(Ordering::SeqCst)) > tilt_period
             && self.tilt.swap(false, Ordering::SeqCst)
         {
             return Some(Event::warning("-tilt", "#tilt mode exited"));
@@ -111,11 +136,6 @@ impl Shared {
         (ip, port)
     }
 }
-
-/// `SENTINEL_TILT_TRIGGER`: a timer gap this long (or a clock going back) means TILT.
-pub const TILT_TRIGGER: u64 = 2000;
-/// `SENTINEL_TILT_PERIOD`: how long TILT lasts once the clock behaves.
-pub const TILT_PERIOD: u64 = 30_000;
 
 pub fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())

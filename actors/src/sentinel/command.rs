@@ -344,23 +344,9 @@ impl DebugParam {
         }
     }
 
-    /// The compiled-in value (ms).
+    /// The compiled-in value (ms): [`super::timings::Timings::default`]'s.
     pub fn default_value(self) -> u64 {
-        match self {
-            DebugParam::InfoPeriod => super::INFO_PERIOD,
-            DebugParam::PingPeriod => super::PING_PERIOD,
-            DebugParam::AskPeriod => super::ASK_PERIOD,
-            DebugParam::PublishPeriod => super::PUBLISH_PERIOD,
-            DebugParam::DefaultDownAfter => super::DEFAULT_DOWN_AFTER,
-            DebugParam::DefaultFailoverTimeout => super::DEFAULT_FAILOVER_TIMEOUT,
-            DebugParam::TiltTrigger => 2000,
-            DebugParam::TiltPeriod => 30_000,
-            DebugParam::SlaveReconfTimeout => super::SLAVE_RECONF_TIMEOUT,
-            DebugParam::MinLinkReconnectPeriod => super::MIN_LINK_RECONNECT_PERIOD,
-            DebugParam::ElectionTimeout => super::ELECTION_TIMEOUT,
-            DebugParam::ScriptMaxRuntime => 60_000,
-            DebugParam::ScriptRetryDelay => 30_000,
-        }
+        super::timings::Timings::default().get(self)
     }
 
     fn from_name(s: &[u8]) -> Option<DebugParam> {

@@ -264,6 +264,18 @@ impl SentinelConfig {
     /// The `sentinel` lines CONFIG REWRITE writes, in Redis's order; settings at their default
     /// are left out, state (epochs, known instances) always written.
     pub fn rewrite_lines(&self) -> Vec<String> {
+        self.rewrite_lines_with(DEFAULT_DOWN_AFTER, DEFAULT_FAILOVER_TIMEOUT)
+    }
+
+    /// [`Self::rewrite_lines`] against the current `default-down-after` and
+    /// `default-failover-timeout` (`SENTINEL DEBUG`): Redis's `rewriteConfigSentinelOption`
+    /// compares with its `sentinel_default_*` globals, so a master's value equal to a changed
+    /// default is left out (and reads back as the compiled-in default after a restart).
+    pub fn rewrite_lines_with(
+        &self,
+        default_down_after: u64,
+        default_failover_timeout: u64,
+    ) -> Vec<String> {
         let mut out = Vec::new();
         if let Some(id) = &self.myid {
             out.push(format!("sentinel myid {id}"));
@@ -283,13 +295,13 @@ impl SentinelConfig {
                 "sentinel monitor {n} {} {} {}",
                 m.host, m.port, m.quorum
             ));
-            if m.down_after_ms != DEFAULT_DOWN_AFTER {
+            if m.down_after_ms != default_down_after {
                 out.push(format!(
                     "sentinel down-after-milliseconds {n} {}",
                     m.down_after_ms
                 ));
             }
-            if m.failover_timeout_ms != DEFAULT_FAILOVER_TIMEOUT {
+            if m.failover_timeout_ms != default_failover_timeout {
                 out.push(format!(
                     "sentinel failover-timeout {n} {}",
                     m.failover_timeout_ms

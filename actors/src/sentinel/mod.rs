@@ -11,6 +11,8 @@
 //! - [`report`]: SENTINEL MASTER/REPLICAS fields and INFO's Sentinel lines.
 //! - [`select`]: which replica to promote (`sentinelSelectSlave`).
 //! - [`state`]: the per-master state machine and the events it emits.
+//! - [`timings`]: the periods and timeouts `SENTINEL DEBUG` shows and sets; the constants
+//!   below are their defaults.
 
 use std::fmt;
 
@@ -20,7 +22,11 @@ pub mod hello;
 pub mod report;
 pub mod select;
 pub mod state;
+pub mod timings;
 pub mod vote;
+
+// The defaults of [`timings::Timings`], which is what the rules read: `SENTINEL DEBUG` changes
+// the process's current values, as it changes Redis's `sentinel_*` globals.
 
 /// `SENTINEL_PING_PERIOD`: PING every second (less if `down-after-milliseconds` is shorter).
 pub const PING_PERIOD: u64 = 1000;
@@ -41,6 +47,15 @@ pub const MIN_LINK_RECONNECT_PERIOD: u64 = 15_000;
 pub const ELECTION_TIMEOUT: u64 = 10_000;
 /// `sentinel_default_failover_timeout` (3 minutes).
 pub const DEFAULT_FAILOVER_TIMEOUT: u64 = 180_000;
+/// `SENTINEL_TILT_TRIGGER`: a timer gap longer than this (or a clock going back) means TILT.
+pub const TILT_TRIGGER: u64 = 2000;
+/// `SENTINEL_TILT_PERIOD` (`SENTINEL_PING_PERIOD * 30`): how long TILT lasts once the clock
+/// behaves.
+pub const TILT_PERIOD: u64 = 30_000;
+/// `sentinel_script_max_runtime`: a script is killed after 60 s.
+pub const SCRIPT_MAX_RUNTIME: u64 = 60_000;
+/// `sentinel_script_retry_delay`: the first retry of a failed script after 30 s.
+pub const SCRIPT_RETRY_DELAY: u64 = 30_000;
 /// `SENTINEL_MAX_DESYNC`: the random start delay is `rand() % SENTINEL_MAX_DESYNC` ms.
 pub const MAX_DESYNC: u64 = 1000;
 /// `SENTINEL_DEFAULT_SLAVE_PRIORITY`.
@@ -51,6 +66,12 @@ pub const DEFAULT_SLAVE_PRIORITY: u32 = 100;
 /// on ("not yet").
 pub fn elapsed(now: u64, then: u64) -> i64 {
     now as i64 - then as i64
+}
+
+/// A period (or a multiple of one) as a signed span to compare with [`elapsed`]: values set by
+/// `SENTINEL DEBUG` may be as large as `i64::MAX`, so products saturate rather than wrap.
+pub fn span(ms: u64) -> i64 {
+    ms.min(i64::MAX as u64) as i64
 }
 
 /// An instance's address as Sentinel announces it (`sentinelAddr`, announce form).

@@ -3,7 +3,7 @@
 use std::cmp::Ordering;
 use std::fmt;
 
-use super::{elapsed, INFO_PERIOD, PING_PERIOD};
+use super::{elapsed, span};
 
 /// What the master's Sentinel knows of one replica when choosing.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,6 +33,10 @@ pub struct MasterView {
     pub s_down: bool,
     pub s_down_since_time: u64,
     pub down_after_period: u64,
+    /// The Sentinel's `ping-period` and `info-period` (`SENTINEL DEBUG`; 1 s and 10 s by
+    /// default).
+    pub ping_period: u64,
+    pub info_period: u64,
 }
 
 /// Why a replica cannot be promoted (in `sentinelSelectSlave`'s order of checks).
@@ -40,7 +44,7 @@ pub struct MasterView {
 pub enum Rejection {
     Down,
     Disconnected,
-    /// No valid PING reply in `5 * SENTINEL_PING_PERIOD`.
+    /// No valid PING reply in `5 * ping-period`.
     NotAnsweringPing,
     /// `replica-priority 0`.
     PriorityZero,
@@ -73,13 +77,13 @@ pub fn max_master_down_time(master: &MasterView, now: u64) -> i64 {
     t + (master.down_after_period * 10) as i64
 }
 
-/// How old a replica's INFO may be: `5 * SENTINEL_PING_PERIOD` (5 s) while the master is SDOWN,
-/// since replicas are then asked every second; `3 * SENTINEL_INFO_PERIOD` (30 s) otherwise.
+/// How old a replica's INFO may be: `5 * ping-period` (5 s) while the master is SDOWN, since
+/// replicas are then asked every second; `3 * info-period` (30 s) otherwise.
 pub fn info_validity_time(master: &MasterView) -> u64 {
     if master.s_down {
-        PING_PERIOD * 5
+        master.ping_period.saturating_mul(5)
     } else {
-        INFO_PERIOD * 3
+        master.info_period.saturating_mul(3)
     }
 }
 
@@ -91,13 +95,13 @@ pub fn eligibility(master: &MasterView, c: &Candidate, now: u64) -> Result<(), R
     if c.disconnected {
         return Err(Rejection::Disconnected);
     }
-    if elapsed(now, c.last_avail_time) > (PING_PERIOD * 5) as i64 {
+    if elapsed(now, c.last_avail_time) > span(master.ping_period.saturating_mul(5)) {
         return Err(Rejection::NotAnsweringPing);
     }
     if c.priority == 0 {
         return Err(Rejection::PriorityZero);
     }
-    if elapsed(now, c.info_refresh) > info_validity_time(master) as i64 {
+    if elapsed(now, c.info_refresh) > span(info_validity_time(master)) {
         return Err(Rejection::StaleInfo);
     }
     if c.master_link_down_time as i64 > max_master_down_time(master, now) {
@@ -167,11 +171,26 @@ mod tests {
         s_down: false,
         s_down_since_time: 0,
         down_after_period: 30_000,
+        ping_period: 1000,
+        info_period: 10_000,
     };
     const SDOWN: MasterView = MasterView {
         s_down: true,
         s_down_since_time: NOW - 40_000,
         down_after_period: 30_000,
+        ping_period: 1000,
+        info_period: 10_000,
+    };
+    /// `SENTINEL DEBUG info-period 1000 ping-period 200`.
+    const UP_FAST: MasterView = MasterView {
+        info_period: 1000,
+        ping_period: 200,
+        ..UP
+    };
+    const SDOWN_FAST: MasterView = MasterView {
+        info_period: 1000,
+        ping_period: 200,
+        ..SDOWN
     };
 
     #[test]
@@ -224,6 +243,47 @@ mod tests {
                 SDOWN,
                 with("a", |c| c.master_link_down_time = 340_001),
                 Err(Rejection::LinkDownTooLong),
+            ),
+            // With info-period 1 s and ping-period 200 ms: INFO valid 3 s (1 s while SDOWN),
+            // a valid PING reply needed within 1 s.
+            (UP_FAST, with("a", |c| c.info_refresh = NOW - 3_000), Ok(())),
+            (
+                UP_FAST,
+                with("a", |c| c.info_refresh = NOW - 3_001),
+                Err(Rejection::StaleInfo),
+            ),
+            (
+                SDOWN_FAST,
+                with("a", |c| c.info_refresh = NOW - 1_000),
+                Ok(()),
+            ),
+            (
+                SDOWN_FAST,
+                with("a", |c| c.info_refresh = NOW - 1_001),
+                Err(Rejection::StaleInfo),
+            ),
+            (
+                UP_FAST,
+                with("a", |c| c.last_avail_time = NOW - 1_000),
+                Ok(()),
+            ),
+            (
+                UP_FAST,
+                with("a", |c| c.last_avail_time = NOW - 1_001),
+                Err(Rejection::NotAnsweringPing),
+            ),
+            // Huge values saturate instead of overflowing.
+            (
+                MasterView {
+                    info_period: i64::MAX as u64,
+                    ping_period: i64::MAX as u64,
+                    ..UP
+                },
+                with("a", |c| {
+                    c.info_refresh = 0;
+                    c.last_avail_time = 0
+                }),
+                Ok(()),
             ),
         ];
         for (i, (m, c, want)) in cases.iter().enumerate() {

@@ -4,11 +4,11 @@
 //! events `sentinelEvent` would emit, with Redis's payloads, and the commands to send.
 
 use super::select::{self, Candidate, MasterView};
+use super::timings::Timings;
 use super::vote::{self, StartCheck, Vote};
 use super::{
-    elapsed, instance_id, Addr, Event, InstanceKind, Level, DEFAULT_FAILOVER_TIMEOUT,
-    DEFAULT_SLAVE_PRIORITY, INFO_PERIOD, MAX_DESYNC, MIN_LINK_RECONNECT_PERIOD, PING_PERIOD,
-    PUBLISH_PERIOD, SLAVE_RECONF_TIMEOUT,
+    elapsed, instance_id, span, Addr, Event, InstanceKind, Level, DEFAULT_FAILOVER_TIMEOUT,
+    DEFAULT_SLAVE_PRIORITY, MAX_DESYNC,
 };
 
 /// What an instance says it is in INFO (`role_reported`).
@@ -55,9 +55,10 @@ impl Link {
     }
 
     /// `sentinelSendPeriodicCommands`: PING when the last reply is older than the ping period
-    /// (`min(down-after, 1 s)`) and we did not ping within half of it.
-    pub fn should_ping(&self, now: u64, down_after_period: u64) -> bool {
-        let period = down_after_period.min(PING_PERIOD) as i64;
+    /// (`min(down-after, ping-period)`, ping-period 1 s by default) and we did not ping within
+    /// half of it.
+    pub fn should_ping(&self, now: u64, down_after_period: u64, ping_period: u64) -> bool {
+        let period = span(down_after_period.min(ping_period));
         elapsed(now, self.last_pong_time) > period && elapsed(now, self.last_ping_time) > period / 2
     }
 
@@ -94,12 +95,13 @@ impl Link {
         }
     }
 
-    /// `sentinelCheckSubjectivelyDown`, parts 1 and 2: a command link older than 15 s with a
-    /// PING pending and no reply at all for half of down-after is closed (to reconnect); so is a
-    /// pub/sub link older than 15 s silent for `3 * SENTINEL_PUBLISH_PERIOD`.
-    pub fn idle_links(&self, now: u64, down_after_period: u64) -> (bool, bool) {
-        let half = (down_after_period / 2) as i64;
-        let min = MIN_LINK_RECONNECT_PERIOD as i64;
+    /// `sentinelCheckSubjectivelyDown`, parts 1 and 2: a command link older than
+    /// `min-link-reconnect-period` (15 s) with a PING pending and no reply at all for half of
+    /// down-after is closed (to reconnect); so is a pub/sub link older than that silent for
+    /// `3 * publish-period`.
+    pub fn idle_links(&self, now: u64, down_after_period: u64, t: &Timings) -> (bool, bool) {
+        let half = span(down_after_period / 2);
+        let min = span(t.min_link_reconnect_period);
         let close_cc = match (self.cc_conn_time, self.act_ping_time) {
             (Some(conn), Some(ping)) => {
                 elapsed(now, conn) > min
@@ -111,7 +113,8 @@ impl Link {
         let close_pc = match self.pc_conn_time {
             Some(conn) => {
                 elapsed(now, conn) > min
-                    && elapsed(now, self.pc_last_activity) > (PUBLISH_PERIOD * 3) as i64
+                    && elapsed(now, self.pc_last_activity)
+                        > span(t.publish_period.saturating_mul(3))
             }
             None => false,
         };
@@ -194,8 +197,15 @@ impl Step {
 
 /// `sentinelCheckSubjectivelyDown` on one instance. `is_master` adds the "claims to be a
 /// replica" and reboot rules; `id` is the instance's `%@`.
-fn check_sdown(inst: &mut Instance, is_master: bool, now: u64, id: String, step: &mut Step) {
-    let (close_cc, close_pc) = inst.link.idle_links(now, inst.down_after_period);
+fn check_sdown(
+    inst: &mut Instance,
+    is_master: bool,
+    now: u64,
+    id: String,
+    t: &Timings,
+    step: &mut Step,
+) {
+    let (close_cc, close_pc) = inst.link.idle_links(now, inst.down_after_period, t);
     if close_cc {
         inst.link.cc_conn_time = None;
         inst.link.disconnected = true;
@@ -214,7 +224,10 @@ fn check_sdown(inst: &mut Instance, is_master: bool, now: u64, id: String, step:
     let claims_replica = is_master
         && inst.role_reported == Some(Role::Slave)
         && elapsed(now, inst.role_reported_time)
-            > (inst.down_after_period + INFO_PERIOD * 2) as i64;
+            > span(
+                inst.down_after_period
+                    .saturating_add(t.info_period.saturating_mul(2)),
+            );
     let rebooting = is_master
         && inst
             .reboot_since
@@ -433,6 +446,9 @@ pub struct MasterState {
     pub promoted: Option<usize>,
     pub replicas: Vec<Replica>,
     pub sentinels: Vec<Peer>,
+    /// The Sentinel's current timings (`SENTINEL DEBUG`), refreshed by the monitor before
+    /// every timer pass; the defaults until then.
+    pub timings: Timings,
 }
 
 impl MasterState {
@@ -456,6 +472,7 @@ impl MasterState {
             promoted: None,
             replicas: Vec::new(),
             sentinels: Vec::new(),
+            timings: Timings::default(),
         }
     }
 
@@ -489,7 +506,8 @@ impl MasterState {
     pub fn check_sdown(&mut self, now: u64) -> Step {
         let mut step = Step::default();
         let id = self.id();
-        check_sdown(&mut self.inst, true, now, id, &mut step);
+        let t = self.timings;
+        check_sdown(&mut self.inst, true, now, id, &t, &mut step);
         step
     }
 
@@ -497,7 +515,8 @@ impl MasterState {
     pub fn check_replica_sdown(&mut self, i: usize, now: u64) -> Step {
         let mut step = Step::default();
         let id = self.replica_id(i);
-        check_sdown(&mut self.replicas[i].inst, false, now, id, &mut step);
+        let t = self.timings;
+        check_sdown(&mut self.replicas[i].inst, false, now, id, &t, &mut step);
         step
     }
 
@@ -542,8 +561,9 @@ impl MasterState {
     /// to ask now (indices into `sentinels`), with the runid argument to send.
     pub fn peers_to_ask(&mut self, now: u64, forced: bool, myid: &str) -> (Vec<usize>, String) {
         let mut ask = Vec::new();
+        let ask_period = self.timings.ask_period;
         for (i, p) in self.sentinels.iter_mut().enumerate() {
-            if vote::peer_reply_stale(now, p.last_master_down_reply_time) {
+            if vote::peer_reply_stale(now, p.last_master_down_reply_time, ask_period) {
                 p.master_down = false;
                 p.vote.leader = None;
             }
@@ -553,6 +573,7 @@ impl MasterState {
                 !p.inst.link.disconnected,
                 p.last_master_down_reply_time,
                 forced,
+                ask_period,
             ) {
                 ask.push(i);
             }
@@ -721,7 +742,12 @@ impl MasterState {
             .winner
             .is_some_and(|w| w.eq_ignore_ascii_case(myid));
         if !is_leader && !self.force_failover {
-            if vote::election_expired(now, self.failover_start_time, self.failover_timeout) {
+            if vote::election_expired(
+                now,
+                self.failover_start_time,
+                self.failover_timeout,
+                self.timings.election_timeout,
+            ) {
                 step.event(Event::warning("-failover-abort-not-elected", self.id()));
                 self.abort_failover(now);
             }
@@ -749,13 +775,20 @@ impl MasterState {
             .collect()
     }
 
-    /// `sentinelFailoverSelectSlave`.
-    fn select_slave(&mut self, now: u64, step: &mut Step) {
-        let view = MasterView {
+    /// The view [`select::select_slave`] needs of the master (and of the timings).
+    pub fn master_view(&self) -> MasterView {
+        MasterView {
             s_down: self.inst.s_down,
             s_down_since_time: self.inst.s_down_since_time,
             down_after_period: self.inst.down_after_period,
-        };
+            ping_period: self.timings.ping_period,
+            info_period: self.timings.info_period,
+        }
+    }
+
+    /// `sentinelFailoverSelectSlave`.
+    fn select_slave(&mut self, now: u64, step: &mut Step) {
+        let view = self.master_view();
         match select::select_slave(&view, &self.candidates(), now) {
             None => {
                 step.event(Event::warning("-failover-abort-no-good-slave", self.id()));
@@ -813,7 +846,7 @@ impl MasterState {
                 continue;
             }
             if r.reconf == Reconf::Sent
-                && elapsed(now, r.reconf_sent_time) > SLAVE_RECONF_TIMEOUT as i64
+                && elapsed(now, r.reconf_sent_time) > span(self.timings.slave_reconf_timeout)
             {
                 step.event(Event::notice(
                     "-slave-reconf-sent-timeout",
@@ -943,12 +976,14 @@ impl MasterState {
         step.action(Action::FlushConfig);
     }
 
-    /// `sentinelMasterLooksSane`: up, says it is a master, and its INFO is fresh.
+    /// `sentinelMasterLooksSane`: up, says it is a master, and its INFO is fresh (younger
+    /// than `2 * info-period`).
     pub fn looks_sane(&self, now: u64) -> bool {
         self.inst.role_reported == Some(Role::Master)
             && !self.inst.s_down
             && !self.o_down
-            && elapsed(now, self.inst.info_refresh) < (INFO_PERIOD * 2) as i64
+            && elapsed(now, self.inst.info_refresh)
+                < span(self.timings.info_period.saturating_mul(2))
     }
 
     /// `sentinelProcessHelloMessage` for a hello about this master: a new Sentinel
@@ -1045,7 +1080,8 @@ impl MasterState {
     pub fn check_peer_sdown(&mut self, i: usize, now: u64) -> Step {
         let mut step = Step::default();
         let id = self.peer_id(i);
-        check_sdown(&mut self.sentinels[i].inst, false, now, id, &mut step);
+        let t = self.timings;
+        check_sdown(&mut self.sentinels[i].inst, false, now, id, &t, &mut step);
         step
     }
 
@@ -1132,7 +1168,7 @@ impl MasterState {
         } else if info.role == Some(Role::Master) && !promoted {
             // A replica turned master behind our back (the old master coming back, say):
             // after a while, if our master looks sane, make it a replica again.
-            let wait = PUBLISH_PERIOD * 4;
+            let wait = self.timings.publish_period.saturating_mul(4);
             let r = &self.replicas[i];
             if self.looks_sane(now)
                 && no_down_for(&r.inst, now, wait)
@@ -1189,7 +1225,7 @@ impl MasterState {
 
 /// `sentinelRedisInstanceNoDownFor`: not SDOWN (nor ODOWN) in the last `ms`.
 fn no_down_for(inst: &Instance, now: u64, ms: u64) -> bool {
-    inst.s_down_since_time == 0 || elapsed(now, inst.s_down_since_time) > ms as i64
+    inst.s_down_since_time == 0 || elapsed(now, inst.s_down_since_time) > span(ms)
 }
 
 /// The part of `sentinelRefreshInstanceInfo` common to masters and replicas: runid changes
@@ -1275,7 +1311,10 @@ mod tests {
             (T0 + 34_000, None, None),
         ];
         for (now, reply, want) in cases {
-            if m.inst.link.should_ping(*now, m.inst.down_after_period) {
+            if m.inst
+                .link
+                .should_ping(*now, m.inst.down_after_period, 1000)
+            {
                 m.inst.link.ping_sent(*now);
             }
             if let Some(r) = reply {
@@ -1354,6 +1393,81 @@ mod tests {
                 target: Addr::new("10.0.0.1", 6379)
             }]
         );
+    }
+
+    /// (down-after, ping-period, since the last reply, since the last PING, ping?): the
+    /// period is `min(down-after, ping-period)`, and no PING within half of it.
+    #[test]
+    fn should_ping_follows_the_ping_period() {
+        let cases = [
+            (30_000, 1000, 1000, 1000, false),
+            (30_000, 1000, 1001, 501, true),
+            (30_000, 1000, 1001, 500, false),
+            (30_000, 200, 201, 101, true),
+            (30_000, 200, 200, 101, false),
+            (30_000, 200, 201, 100, false),
+            (150, 200, 151, 76, true),
+            (150, 200, 151, 75, false),
+            (30_000, 5000, 1001, 1001, false),
+            (30_000, 5000, 5001, 2501, true),
+            (
+                i64::MAX as u64,
+                i64::MAX as u64,
+                1_000_000,
+                1_000_000,
+                false,
+            ),
+        ];
+        for (down_after, period, pong_ago, ping_ago, want) in cases {
+            let mut l = Link::new(0);
+            l.last_pong_time = T0 - pong_ago;
+            l.last_ping_time = T0 - ping_ago;
+            assert_eq!(
+                l.should_ping(T0, down_after, period),
+                want,
+                "{down_after} {period} {pong_ago} {ping_ago}"
+            );
+        }
+    }
+
+    /// `min-link-reconnect-period 0`: an idle link is closed however young it is; with
+    /// `publish-period 100` a pub/sub link silent for 301 ms is closed too.
+    #[test]
+    fn idle_links_follow_the_timings() {
+        let mut l = Link::new(T0);
+        l.disconnected = false;
+        l.cc_conn_time = Some(T0);
+        l.pc_conn_time = Some(T0);
+        l.pc_last_activity = T0;
+        l.last_pong_time = T0;
+        let d = Timings::default();
+        let fast = Timings {
+            min_link_reconnect_period: 0,
+            publish_period: 100,
+            ..d
+        };
+        // 15.001 s, ping pending since T0: kept by default only while the link is young.
+        assert_eq!(l.idle_links(T0 + 15_000, 30_000, &d), (false, false));
+        assert_eq!(l.idle_links(T0 + 15_001, 30_000, &d), (true, true));
+        assert_eq!(l.idle_links(T0 + 301, 600, &d), (false, false));
+        assert_eq!(l.idle_links(T0 + 301, 600, &fast), (true, true));
+        assert_eq!(l.idle_links(T0 + 300, 600, &fast), (false, false));
+    }
+
+    /// `sentinelCheckSubjectivelyDown` with the timings the master carries: the "claims to be a
+    /// replica" rule waits down-after + 2 * info-period.
+    #[test]
+    fn master_reporting_slave_role_with_a_short_info_period() {
+        let mut m = master();
+        m.timings.info_period = 1000;
+        let info = InfoFields {
+            role: Some(Role::Slave),
+            ..InfoFields::default()
+        };
+        m.master_info(T0, &info);
+        m.inst.link.ping_reply(T0 + 32_000, "PONG");
+        assert!(m.check_sdown(T0 + 32_000).events.is_empty());
+        assert_eq!(kinds(&m.check_sdown(T0 + 32_001)), ["+sdown"]);
     }
 
     fn with_peers(m: &mut MasterState, n: usize) {
@@ -1587,6 +1701,39 @@ mod tests {
             .is_empty());
         let step = m.failover_step(T0 + 180_001, &mut epoch, ME, 0);
         assert_eq!(kinds(&step), ["+failover-end-for-timeout", "+failover-end"]);
+    }
+
+    /// `slave-reconf-timeout 500`: a replica told REPLICAOF that does not move on is counted as
+    /// done after 500 ms instead of 10 s.
+    #[test]
+    fn slave_reconf_timeout_follows_the_timings() {
+        for (timeout, quiet_until) in [(10_000, T0 + 10_000), (500, T0 + 500)] {
+            let mut m = master();
+            m.timings.slave_reconf_timeout = timeout;
+            // Redis checks the timeout only while fewer than parallel-syncs are in progress.
+            m.parallel_syncs = 2;
+            replica(&mut m, "10.0.0.2", 100);
+            replica(&mut m, "10.0.0.3", 200);
+            m.failover_in_progress = true;
+            m.failover_state = FailoverState::ReconfSlaves;
+            m.failover_state_change_time = T0;
+            m.promoted = Some(1);
+            m.replicas[1].promoted = true;
+            m.replicas[0].reconf = Reconf::Sent;
+            m.replicas[0].reconf_sent_time = T0;
+            let mut epoch = 1;
+            let step = m.failover_step(quiet_until, &mut epoch, ME, 0);
+            assert!(
+                !kinds(&step).contains(&"-slave-reconf-sent-timeout"),
+                "{timeout}"
+            );
+            let step = m.failover_step(quiet_until + 1, &mut epoch, ME, 0);
+            assert!(
+                kinds(&step).contains(&"-slave-reconf-sent-timeout"),
+                "{timeout}: {:?}",
+                kinds(&step)
+            );
+        }
     }
 
     #[test]

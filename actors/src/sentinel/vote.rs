@@ -2,7 +2,7 @@
 //! epoch, and when a failover may start or must be given up. Pure functions over the few numbers
 //! `sentinel.c` keeps per master and per peer Sentinel.
 
-use super::{elapsed, ASK_PERIOD, ELECTION_TIMEOUT};
+use super::{elapsed, span};
 
 /// This Sentinel's vote for one master: `master->leader` / `master->leader_epoch` in Redis
 /// (persisted as `leader-epoch` in the config). Also what a peer told us it voted, from its
@@ -166,24 +166,25 @@ pub fn objectively_down(s_down: bool, peers_down: usize, quorum: u32) -> Option<
 }
 
 /// `sentinelAskMasterStateToOtherSentinels`: a peer's down report and vote older than
-/// `5 * SENTINEL_ASK_PERIOD` are forgotten.
-pub fn peer_reply_stale(now: u64, last_master_down_reply_time: u64) -> bool {
-    elapsed(now, last_master_down_reply_time) > (ASK_PERIOD * 5) as i64
+/// `5 * ask-period` (1 s by default) are forgotten.
+pub fn peer_reply_stale(now: u64, last_master_down_reply_time: u64, ask_period: u64) -> bool {
+    elapsed(now, last_master_down_reply_time) > span(ask_period.saturating_mul(5))
 }
 
 /// `sentinelAskMasterStateToOtherSentinels`: ask a peer only while we see the master SDOWN, the
 /// peer is connected, and (unless forced, right after starting a failover) not within
-/// `SENTINEL_ASK_PERIOD` of its last reply.
+/// `ask-period` of its last reply.
 pub fn should_ask_peer(
     now: u64,
     master_s_down: bool,
     peer_connected: bool,
     last_master_down_reply_time: u64,
     forced: bool,
+    ask_period: u64,
 ) -> bool {
     master_s_down
         && peer_connected
-        && (forced || elapsed(now, last_master_down_reply_time) >= ASK_PERIOD as i64)
+        && (forced || elapsed(now, last_master_down_reply_time) >= span(ask_period))
 }
 
 /// The runid argument of `is-master-down-by-addr`: ours when a failover is in progress (we are
@@ -235,16 +236,22 @@ pub fn start_failover_check(
 }
 
 /// `sentinelFailoverWaitStart`: how long a candidate waits to be elected, the smaller of
-/// `SENTINEL_ELECTION_TIMEOUT` and `failover-timeout`.
-pub fn election_timeout(failover_timeout: u64) -> u64 {
-    ELECTION_TIMEOUT.min(failover_timeout)
+/// `election-timeout` (10 s by default) and `failover-timeout`.
+pub fn election_timeout(failover_timeout: u64, election_timeout: u64) -> u64 {
+    election_timeout.min(failover_timeout)
 }
 
 /// `sentinelFailoverWaitStart`: a candidate not elected (and not forced by `SENTINEL FAILOVER`)
 /// after the election timeout, counted from its (randomly delayed) start time, gives up with
 /// `-failover-abort-not-elected`.
-pub fn election_expired(now: u64, failover_start_time: u64, failover_timeout: u64) -> bool {
-    elapsed(now, failover_start_time) > election_timeout(failover_timeout) as i64
+pub fn election_expired(
+    now: u64,
+    failover_start_time: u64,
+    failover_timeout: u64,
+    election_timeout_ms: u64,
+) -> bool {
+    elapsed(now, failover_start_time)
+        > span(election_timeout(failover_timeout, election_timeout_ms))
 }
 
 #[cfg(test)]
@@ -550,21 +557,34 @@ mod tests {
             (180_000, 2_000, 1_500, false),
         ];
         for (ft, start, now, want) in cases {
-            assert_eq!(election_expired(now, start, ft), want, "{ft} {start} {now}");
+            assert_eq!(
+                election_expired(now, start, ft, 10_000),
+                want,
+                "{ft} {start} {now}"
+            );
         }
-        assert_eq!(election_timeout(180_000), 10_000);
-        assert_eq!(election_timeout(3_000), 3_000);
+        assert_eq!(election_timeout(180_000, 10_000), 10_000);
+        assert_eq!(election_timeout(3_000, 10_000), 3_000);
+        // SENTINEL DEBUG election-timeout 2000: a candidate gives up after 2 s.
+        assert_eq!(election_timeout(180_000, 2_000), 2_000);
+        assert!(!election_expired(3_000, 1_000, 180_000, 2_000));
+        assert!(election_expired(3_001, 1_000, 180_000, 2_000));
     }
 
     #[test]
     fn asking_peers() {
-        assert!(peer_reply_stale(10_001, 5_000));
-        assert!(!peer_reply_stale(10_000, 5_000));
-        assert!(!should_ask_peer(10_000, false, true, 0, true));
-        assert!(!should_ask_peer(10_000, true, false, 0, true));
-        assert!(!should_ask_peer(10_000, true, true, 9_500, false));
-        assert!(should_ask_peer(10_000, true, true, 9_500, true));
-        assert!(should_ask_peer(10_000, true, true, 9_000, false));
+        assert!(peer_reply_stale(10_001, 5_000, 1000));
+        assert!(!peer_reply_stale(10_000, 5_000, 1000));
+        assert!(!should_ask_peer(10_000, false, true, 0, true, 1000));
+        assert!(!should_ask_peer(10_000, true, false, 0, true, 1000));
+        assert!(!should_ask_peer(10_000, true, true, 9_500, false, 1000));
+        assert!(should_ask_peer(10_000, true, true, 9_500, true, 1000));
+        assert!(should_ask_peer(10_000, true, true, 9_000, false, 1000));
+        // SENTINEL DEBUG ask-period 200: asked five times as often, forgotten after 1 s.
+        assert!(should_ask_peer(10_000, true, true, 9_800, false, 200));
+        assert!(!should_ask_peer(10_000, true, true, 9_801, false, 200));
+        assert!(peer_reply_stale(10_001, 9_000, 200));
+        assert!(!peer_reply_stale(10_000, 9_000, 200));
         assert_eq!(ask_runid(true, "me"), "me");
         assert_eq!(ask_runid(false, "me"), "*");
     }
