@@ -81,8 +81,9 @@ impl Shared {
 
     /// `sentinelCheckTiltCondition`, run by whichever actor's timer passes first: a gap of
     /// more than `tilt-trigger` (2 s) since the last pass (the process was stalled) or a clock
-    /// that went back means TILT, left again after `tilt-period` (30 s) of normal passes.
-    /// Returns the event to raise.
+    /// that went back means TILT, raised again (and its clock restarted) on every such gap, as
+    /// Redis does; it is left once `tilt-period` (30 s) has passed since the last one
+    /// (`sentinelHandleRedisInstance`). Returns the event to raise.
     pub fn check_tilt(&self, now: u64) -> Option<Event> {
         let Timings {
             tilt_trigger,
@@ -96,11 +97,10 @@ impl Shared {
         let delta = now as i64 - prev as i64;
         if !(0..=tilt_trigger as i64).contains(&delta) {
             self.tilt_start.store(now, Ordering::SeqCst);
-            if !self.tilt.swap(true, Ordering::SeqCst) {
-                return Some(Event::warning("+tilt", "#tilt mode entered"));
-            }
+            self.tilt.store(true, Ordering::SeqCst);
+            return Some(Event::warning("+tilt", "#tilt mode entered"));
         } else if self.tilt.load(Ordering::SeqCst)
-            && now.saturating_sub(self.tilt_start.load(Ordering::SeqCst)) > tilt_period
+            && now.saturating_sub(self.tilt_start.load(Ordering::SeqCst)) >= tilt_period
             && self.tilt.swap(false, Ordering::SeqCst)
         {
             return Some(Event::warning("-tilt", "#tilt mode exited"));
@@ -190,8 +190,9 @@ mod tests {
     use super::*;
     use crate::config::{FixedConfig, Tunables};
 
-    /// (now, event expected): passes every 100 ms, a 2.5 s stall, 30 s of normal passes,
-    /// a clock going back.
+    /// (now, event expected): passes every 100 ms, a 2.6 s stall, 30 s of normal passes, a
+    /// clock going back, and a second stall while in TILT, which raises +tilt again and
+    /// restarts its period.
     #[test]
     fn tilt_enters_on_a_stall_or_a_clock_jump_and_leaves_after_its_period() {
         let server = Arc::new(ServerContext::new(
@@ -202,19 +203,28 @@ mod tests {
         let s = Shared::new("x".repeat(40), 0, 26379, server);
         let t0 = 1_000_000;
         let mut cases = vec![(t0, None), (t0 + 100, None), (t0 + 2100, None)];
-        cases.push((t0 + 4700, Some("+tilt")));
-        let mut t = t0 + 4700;
-        while t < t0 + 4700 + 30_000 {
+        let start = t0 + 4700;
+        cases.push((start, Some("+tilt")));
+        let mut t = start;
+        while t < start + 29_900 {
             t += 100;
             cases.push((t, None));
         }
-        cases.push((t + 100, Some("-tilt")));
-        cases.push((t + 200, None));
-        cases.push((t + 100, Some("+tilt")));
+        cases.push((start + 30_000, Some("-tilt")));
+        cases.push((start + 30_100, None));
+        cases.push((start + 30_000, Some("+tilt")));
+        cases.push((start + 30_100, None));
+        cases.push((start + 33_000, Some("+tilt")));
+        let mut t = start + 33_000;
+        while t < start + 62_900 {
+            t += 100;
+            cases.push((t, None));
+        }
+        cases.push((start + 63_000, Some("-tilt")));
         for (now, want) in cases {
             let got = s.check_tilt(now).map(|e| e.kind);
             assert_eq!(got, want, "at {}", now - t0);
         }
-        assert!(s.in_tilt());
+        assert!(!s.in_tilt());
     }
 }
