@@ -115,7 +115,25 @@ pub fn failover_of(mut c: Cluster) {
     // The old master comes back with its old config (role master, `masterauth` set).
     let back_at = Instant::now();
     launch(&mut c.nodes[0]);
-    topology::wait_link_up(&c.nodes[0], &c.nodes[ni]);
+    // On failure, every Sentinel's events and log: who told the old master to follow whom.
+    let rejoined = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        topology::wait_link_up(&c.nodes[0], &c.nodes[ni])
+    }));
+    if let Err(e) = rejoined {
+        for (ev, s) in events.iter().zip(&c.sentinels) {
+            eprintln!(
+                "[events] {}:\n{}\n[log]\n{}",
+                ev.sentinel,
+                ev.dump(Some(killed_at)),
+                s.diagnostics()
+            );
+        }
+        eprintln!(
+            "[log] old master:\n{}",
+            crate::common::tail(&c.nodes[0].server().log(), 40)
+        );
+        std::panic::resume_unwind(e);
+    }
     eprintln!(
         "[timing] old master restarted -> replica of {new}, link up: {:.2}s",
         back_at.elapsed().as_secs_f64()
