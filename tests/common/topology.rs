@@ -8,7 +8,7 @@
 //! dump reads) is a [`Setup`], given to every node.
 
 use super::dataset::{self, s};
-use super::{escape as text, Client, Frame, Kind, Server, TempDir};
+use super::{escape as text, Client, Frame, Kind, Outcome, Server, TempDir};
 use std::time::{Duration, Instant};
 
 pub const PASS: &str = "redis";
@@ -125,6 +125,33 @@ impl Node {
 
     pub fn info(&self, section: &str) -> String {
         info(&mut self.c(), section)
+    }
+
+    /// `INFO <section>`, or why there is none: for polls that may race a `CLIENT KILL TYPE
+    /// normal` (Sentinel sends one with every reconfiguration) or a restart.
+    pub fn try_info(&self, section: &str) -> Result<String, String> {
+        let mut c = Client::connect(&self.server().addr()).map_err(|e| e.to_string())?;
+        let mut ask = |args: &[&str]| {
+            let args: Vec<&[u8]> = args.iter().map(|a| a.as_bytes()).collect();
+            c.send(&args);
+            match c.read_outcome() {
+                Outcome::Reply(r) => Ok(r),
+                other => Err(format!("{}: {}", self.name(), other.describe())),
+            }
+        };
+        if self.setup.auth {
+            ask(&["AUTH", PASS])?;
+        }
+        let r = ask(&["INFO", section])?;
+        match Frame::parse(&r)
+            .ok()
+            .and_then(|f| f.as_bytes().map(<[u8]>::to_vec))
+        {
+            Some(b) if r.starts_with(b"$") || r.starts_with(b"=") => {
+                Ok(String::from_utf8_lossy(&b).into_owned())
+            }
+            _ => Err(format!("INFO {section} from {}: {}", self.name(), text(&r))),
+        }
     }
 
     pub fn field(&self, section: &str, name: &str) -> Option<String> {
@@ -273,7 +300,7 @@ pub fn wait_link_up(replica: &Node, master: &Node) {
         &format!("{} link up to {}", replica.name(), master.name()),
         replica.setup.link_timeout,
         || {
-            let i = replica.info("replication");
+            let i = replica.try_info("replication")?;
             let ok = field(&i, "role").as_deref() == Some("slave")
                 && field(&i, "master_host").as_deref() == Some(master.host.as_str())
                 && field(&i, "master_port") == Some(master.port.to_string())
@@ -294,7 +321,7 @@ pub fn wait_online(master: &Node, n: usize) {
         &format!("{} with {n} online replicas", master.name()),
         master.setup.link_timeout,
         || {
-            let i = master.info("replication");
+            let i = master.try_info("replication")?;
             let online = (0..n)
                 .filter(|k| {
                     field(&i, &format!("slave{k}")).is_some_and(|v| v.contains(",state=online,"))

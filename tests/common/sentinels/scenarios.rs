@@ -125,7 +125,7 @@ pub fn failover_of(mut c: Cluster) {
             c.nodes[0].setup.link_timeout,
             || {
                 let m = &c.nodes[current()];
-                let i = c.nodes[0].info("replication");
+                let i = c.nodes[0].try_info("replication")?;
                 let ok = topology::field(&i, "role").as_deref() == Some("slave")
                     && topology::field(&i, "master_host").as_deref() == Some(m.host.as_str())
                     && topology::field(&i, "master_port") == Some(m.port.to_string())
