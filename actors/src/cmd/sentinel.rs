@@ -204,8 +204,9 @@ const SECTIONS: [&str; 4] = ["server", "clients", "stats", "cpu"];
 
 /// `sentinelInfoCommand`: only server, clients, stats, cpu and sentinel exist; no argument,
 /// `default`, `all` and `everything` all mean every one of them. Redactor adds `mailboxes`,
-/// asked by name or with `all` or `everything` (as a server does), after the Sentinel section (so that what redis-sentinel
-/// prints comes first, unchanged); any other section is answered with nothing, as Redis does.
+/// asked by name or with `all` or `everything` (as a server does), after the Sentinel
+/// section (so that what redis-sentinel prints comes first, unchanged); any other section is
+/// answered with nothing, as Redis does.
 fn info(ex: &mut Exec, args: Args) -> Result<(), CmdError> {
     let asked: Vec<String> = args
         .rest()

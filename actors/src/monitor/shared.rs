@@ -1,7 +1,7 @@
 //! What a Sentinel's actors share: its identity, the epoch all its masters count in, TILT, the
-//! timings `SENTINEL DEBUG` sets, and the latest view of each monitored master (a read-mostly registry: the masters' actors
-//! write their own entry after every change, the client-facing actor reads them to answer
-//! SENTINEL MASTER and INFO).
+//! timings `SENTINEL DEBUG` sets, and the latest view of each monitored master (a read-mostly
+//! registry: the masters' actors write their own entry after every change, the client-facing
+//! actor reads them to answer SENTINEL MASTER and INFO).
 
 use crate::sentinel::config::MasterConfig;
 use crate::sentinel::state::MasterState;
