@@ -99,12 +99,7 @@ fn run_server(cfg: Arc<config::ServerConfig>, used_memory: fn() -> u64) -> i32 {
     }
     control.set_role(if t.replicaof.is_some() { b'S' } else { b'M' });
     slog::info!(log, "monotonic clock: POSIX clock_gettime");
-    let pidfile = t.pidfile.clone();
-    if !pidfile.is_empty() {
-        if let Err(e) = std::fs::write(&pidfile, format!("{pid}\n")) {
-            slog::warn!(log, "Failed to write PID file: {}", e);
-        }
-    }
+    let pidfile = crate::launch::PidFile::write(&t.pidfile, pid, &log);
     let backlog = cfg.tcp_backlog();
     let role_cell = control.role_cell();
     let store: Arc<dyn ConfigStore> = cfg.clone();
@@ -167,13 +162,45 @@ fn run_server(cfg: Arc<config::ServerConfig>, used_memory: fn() -> u64) -> i32 {
             return 1;
         }
     };
+    run_to_exit(
+        sys,
+        running,
+        pidfile,
+        &log,
+        "Redis is now ready to exit, bye bye...",
+    )
+}
+
+/// `pidfile`: written at start-up, removed on the way out, as Redis does.
+pub(crate) struct PidFile(String);
+
+impl PidFile {
+    pub(crate) fn write(path: &str, pid: u32, log: &slog::Logger) -> PidFile {
+        if !path.is_empty() {
+            if let Err(e) = std::fs::write(path, format!("{pid}\n")) {
+                slog::warn!(log, "Failed to write PID file: {}", e);
+            }
+        }
+        PidFile(path.to_string())
+    }
+}
+
+/// Runs until the system stops, then Redis's last steps: stop what runs, remove the pid file,
+/// say goodbye (`bye`, which differs between a server and a Sentinel).
+pub(crate) fn run_to_exit<R>(
+    sys: actix::SystemRunner,
+    running: R,
+    pidfile: PidFile,
+    log: &slog::Logger,
+    bye: &str,
+) -> i32 {
     let code = sys.run_with_code().unwrap_or(1);
     drop(running);
-    if !pidfile.is_empty() {
+    if !pidfile.0.is_empty() {
         slog::info!(log, "Removing the pid file.");
-        let _ = std::fs::remove_file(&pidfile);
+        let _ = std::fs::remove_file(&pidfile.0);
     }
-    slog::warn!(log, "Redis is now ready to exit, bye bye...");
+    slog::warn!(log, "{}", bye);
     code
 }
 

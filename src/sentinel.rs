@@ -55,12 +55,7 @@ pub fn run(cfg: Arc<ServerConfig>, used_memory: fn() -> u64) -> i32 {
         let control = control.clone();
         cfg.on_change(Box::new(move |t| control.set_level(&t.loglevel)));
     }
-    let pidfile = t.pidfile.clone();
-    if !pidfile.is_empty() {
-        if let Err(e) = std::fs::write(&pidfile, format!("{pid}\n")) {
-            slog::warn!(log, "Failed to write PID file: {}", e);
-        }
-    }
+    let pidfile = crate::launch::PidFile::write(&t.pidfile, pid, &log);
     let fresh_id = sentinel.myid.is_none();
     let myid = sentinel.myid.clone().unwrap_or_else(|| {
         let seed = actors::server::unix_us() ^ (u64::from(pid) << 40);
@@ -115,12 +110,11 @@ pub fn run(cfg: Arc<ServerConfig>, used_memory: fn() -> u64) -> i32 {
             return 1;
         }
     };
-    let code = sys.run_with_code().unwrap_or(1);
-    drop(running);
-    if !pidfile.is_empty() {
-        slog::info!(log, "Removing the pid file.");
-        let _ = std::fs::remove_file(&pidfile);
-    }
-    slog::warn!(log, "Sentinel is now ready to exit, bye bye...");
-    code
+    crate::launch::run_to_exit(
+        sys,
+        running,
+        pidfile,
+        &log,
+        "Sentinel is now ready to exit, bye bye...",
+    )
 }

@@ -48,6 +48,37 @@ pub struct Listeners {
 }
 
 impl Listeners {
+    /// A listener actor on each bound socket, all handing clients to `peer`.
+    fn start(
+        server: Arc<ServerContext>,
+        peer: KeyspacePeer,
+        backlog: i32,
+        sockets: Vec<std::net::TcpListener>,
+        port: u16,
+    ) -> Result<Arc<Listeners>, BindError> {
+        let mut started = Vec::new();
+        for s in sockets {
+            let local = s.local_addr().map_err(|error| BindError {
+                addr: "?".into(),
+                port,
+                error,
+            })?;
+            let l =
+                ListenerActor::new(s, server.clone(), peer.clone()).map_err(|error| BindError {
+                    addr: local.ip().to_string(),
+                    port,
+                    error,
+                })?;
+            started.push((local, l.start()));
+        }
+        Ok(Arc::new(Listeners {
+            server,
+            peer,
+            backlog,
+            current: Mutex::new(started),
+        }))
+    }
+
     pub fn addresses(&self) -> Vec<SocketAddr> {
         lock(&self.current).iter().map(|(a, _)| *a).collect()
     }
@@ -262,29 +293,7 @@ pub fn start(
         gone: keyspace.clone().recipient(),
         mailbox: peer_mailbox,
     };
-    let listeners = Arc::new(Listeners {
-        server: server.clone(),
-        peer,
-        backlog,
-        current: Mutex::new(Vec::new()),
-    });
-    let mut started = Vec::new();
-    for s in sockets {
-        let local = s.local_addr().map_err(|error| BindError {
-            addr: "?".into(),
-            port: t.port,
-            error,
-        })?;
-        let l = ListenerActor::new(s, server.clone(), listeners.peer.clone()).map_err(|error| {
-            BindError {
-                addr: local.ip().to_string(),
-                port: t.port,
-                error,
-            }
-        })?;
-        started.push((local, l.start()));
-    }
-    *lock(&listeners.current) = started;
+    let listeners = Listeners::start(server.clone(), peer, backlog, sockets, t.port)?;
     let metrics = MetricsEndpoint::new(Sources {
         server: server.clone(),
         keyspace: Some((keyspace.clone().recipient(), listeners.peer.mailbox.clone())),
@@ -338,29 +347,7 @@ pub fn start_sentinel(
         gone: sentinel.clone().recipient(),
         mailbox,
     };
-    let listeners = Arc::new(Listeners {
-        server: server.clone(),
-        peer,
-        backlog,
-        current: Mutex::new(Vec::new()),
-    });
-    let mut started = Vec::new();
-    for s in sockets {
-        let local = s.local_addr().map_err(|error| BindError {
-            addr: "?".into(),
-            port: t.port,
-            error,
-        })?;
-        let l = ListenerActor::new(s, server.clone(), listeners.peer.clone()).map_err(|error| {
-            BindError {
-                addr: local.ip().to_string(),
-                port: t.port,
-                error,
-            }
-        })?;
-        started.push((local, l.start()));
-    }
-    *lock(&listeners.current) = started;
+    let listeners = Listeners::start(server.clone(), peer, backlog, sockets, t.port)?;
     metrics
         .apply(t.metrics_port, &t.metrics_bind)
         .map_err(StartError::Metrics)?;

@@ -70,7 +70,8 @@
 
 mod common;
 
-use common::{split_args, unescape, Client, Frame, Kind, Outcome, Server};
+use common::script::{abbreviate_pair, env_flag, replace_all, split_cmd, split_word};
+use common::{unescape, Client, Frame, Kind, Outcome, Server};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -184,22 +185,6 @@ fn parse_script(name: &str) -> Script {
         name: name.to_string(),
         server_args,
         steps,
-    }
-}
-
-/// The first word of a line and the rest (trimmed).
-fn split_word(t: &str) -> (&str, &str) {
-    match t.split_once(char::is_whitespace) {
-        Some((w, r)) => (w, r.trim_start()),
-        None => (t, ""),
-    }
-}
-
-fn split_cmd(s: &str) -> Result<Vec<Vec<u8>>, String> {
-    match split_args(s) {
-        Some(a) if !a.is_empty() => Ok(a),
-        Some(_) => Err("empty command".into()),
-        None => Err("unbalanced quotes".into()),
     }
 }
 
@@ -513,24 +498,6 @@ impl Side {
     }
 }
 
-fn replace_all(hay: &[u8], pat: &[u8], with: &[u8]) -> Vec<u8> {
-    if pat.is_empty() || hay.len() < pat.len() {
-        return hay.to_vec();
-    }
-    let mut out = Vec::with_capacity(hay.len());
-    let mut i = 0;
-    while i < hay.len() {
-        if hay[i..].starts_with(pat) {
-            out.extend_from_slice(with);
-            i += pat.len();
-        } else {
-            out.push(hay[i]);
-            i += 1;
-        }
-    }
-    out
-}
-
 /// `@mask-stats`: timing values and client ports masked, lines sorted.
 fn mask_stats(text: &[u8]) -> Vec<u8> {
     let t = String::from_utf8_lossy(text).into_owned();
@@ -635,37 +602,6 @@ fn normalize(mods: &Mods, a: &Outcome, b: &Outcome) -> (String, String) {
     (a.describe(), b.describe())
 }
 
-/// Long texts cut to a window around their first difference.
-fn abbreviate_pair(a: &str, b: &str) -> (String, String) {
-    const LIMIT: usize = 400;
-    const CONTEXT: usize = 160;
-    if (a.len() <= LIMIT && b.len() <= LIMIT) || !a.is_ascii() || !b.is_ascii() {
-        return (a.to_string(), b.to_string());
-    }
-    let first = a
-        .bytes()
-        .zip(b.bytes())
-        .position(|(x, y)| x != y)
-        .unwrap_or(a.len().min(b.len()));
-    let window = |s: &str| {
-        let start = first.saturating_sub(CONTEXT).min(s.len());
-        let end = (first + CONTEXT).min(s.len());
-        let mut w = String::new();
-        if start > 0 {
-            w.push_str(&format!("[{start} chars] "));
-        }
-        w.push_str(&s[start..end]);
-        if end < s.len() {
-            w.push_str(&format!(" [+{} chars]", s.len() - end));
-        }
-        w
-    };
-    (
-        format!("{} (first difference at char {first})", window(a)),
-        window(b),
-    )
-}
-
 struct Run {
     script: Script,
     reference: Side,
@@ -674,10 +610,6 @@ struct Run {
     subject_timeouts: usize,
     failfast: bool,
     dump: bool,
-}
-
-fn env_flag(name: &str) -> bool {
-    matches!(std::env::var(name), Ok(v) if !v.is_empty() && v != "0")
 }
 
 impl Run {
@@ -717,13 +649,13 @@ impl Run {
         );
         let (na, nb) = normalize(mods, &a, &b);
         if reference_broken || na != nb {
-            let (da, db) = abbreviate_pair(&a.describe(), &b.describe());
+            let (da, db) = abbreviate_pair(&a.describe(), &b.describe(), 160);
             let mut msg = format!(
                 "{}:{}: {}\n    redis:    {da}\n    redactor: {db}",
                 self.script.name, step.line, step.text,
             );
             if na != a.describe() || nb != b.describe() {
-                let (ca, cb) = abbreviate_pair(&na, &nb);
+                let (ca, cb) = abbreviate_pair(&na, &nb, 160);
                 msg.push_str(&format!("\n    compared: {ca}\n          vs: {cb}"));
             }
             if reference_broken {

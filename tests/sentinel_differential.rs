@@ -44,10 +44,10 @@
 
 mod common;
 
+use common::script::{abbreviate_pair, env_flag, replace_all, split_cmd, split_word};
 use common::sentinels::die_with_parent;
 use common::{
-    escape, free_port, redactor_sentinel_bin, selftest, split_args, tail, Client, Frame, Outcome,
-    TempDir,
+    escape, free_port, redactor_sentinel_bin, selftest, tail, Client, Frame, Outcome, TempDir,
 };
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -65,10 +65,6 @@ const MAX_TIMEOUTS: usize = 3;
 
 fn scripts_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/sentinel/differential")
-}
-
-fn env_flag(name: &str) -> bool {
-    matches!(std::env::var(name), Ok(v) if !v.is_empty() && v != "0")
 }
 
 // ---------------------------------------------------------------------------
@@ -107,21 +103,6 @@ struct Script {
     name: String,
     config: Vec<String>,
     steps: Vec<Step>,
-}
-
-fn split_word(t: &str) -> (&str, &str) {
-    match t.split_once(char::is_whitespace) {
-        Some((w, r)) => (w, r.trim_start()),
-        None => (t, ""),
-    }
-}
-
-fn split_cmd(s: &str) -> Result<Vec<Vec<u8>>, String> {
-    match split_args(s) {
-        Some(a) if !a.is_empty() => Ok(a),
-        Some(_) => Err("empty command".into()),
-        None => Err("unbalanced quotes".into()),
-    }
 }
 
 fn list(s: &str) -> Vec<String> {
@@ -442,21 +423,6 @@ impl Side {
     }
 }
 
-fn replace_all(hay: &[u8], pat: &[u8], with: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(hay.len());
-    let mut i = 0;
-    while i < hay.len() {
-        if !pat.is_empty() && hay[i..].starts_with(pat) {
-            out.extend_from_slice(with);
-            i += pat.len();
-        } else {
-            out.push(hay[i]);
-            i += 1;
-        }
-    }
-    out
-}
-
 // ---------------------------------------------------------------------------
 // Masking
 // ---------------------------------------------------------------------------
@@ -550,37 +516,6 @@ fn normalize(mods: &Mods, a: &Outcome, b: &Outcome) -> (String, String) {
     (a.describe(), b.describe())
 }
 
-/// Long texts cut to a window around their first difference.
-fn abbreviate_pair(a: &str, b: &str) -> (String, String) {
-    const LIMIT: usize = 400;
-    const CONTEXT: usize = 200;
-    if (a.len() <= LIMIT && b.len() <= LIMIT) || !a.is_ascii() || !b.is_ascii() {
-        return (a.to_string(), b.to_string());
-    }
-    let first = a
-        .bytes()
-        .zip(b.bytes())
-        .position(|(x, y)| x != y)
-        .unwrap_or(a.len().min(b.len()));
-    let window = |s: &str| {
-        let start = first.saturating_sub(CONTEXT).min(s.len());
-        let end = (first + CONTEXT).min(s.len());
-        let mut w = String::new();
-        if start > 0 {
-            w.push_str(&format!("[{start} chars] "));
-        }
-        w.push_str(&s[start..end]);
-        if end < s.len() {
-            w.push_str(&format!(" [+{} chars]", s.len() - end));
-        }
-        w
-    };
-    (
-        format!("{} (first difference at char {first})", window(a)),
-        window(b),
-    )
-}
-
 // ---------------------------------------------------------------------------
 // Running a script
 // ---------------------------------------------------------------------------
@@ -630,13 +565,13 @@ impl Run {
         );
         let (na, nb) = normalize(mods, &a, &b);
         if reference_broken || na != nb {
-            let (da, db) = abbreviate_pair(&a.describe(), &b.describe());
+            let (da, db) = abbreviate_pair(&a.describe(), &b.describe(), 200);
             let mut msg = format!(
                 "{}:{}: {}\n    redis:    {da}\n    redactor: {db}",
                 self.script.name, step.line, step.text,
             );
             if na != a.describe() || nb != b.describe() {
-                let (ca, cb) = abbreviate_pair(&na, &nb);
+                let (ca, cb) = abbreviate_pair(&na, &nb, 200);
                 msg.push_str(&format!("\n    compared: {ca}\n          vs: {cb}"));
             }
             if reference_broken {

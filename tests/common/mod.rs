@@ -14,6 +14,7 @@
 //! * [`run_command`]: runs an external command with a deadline.
 //! * [`dataset`]: the "every type and encoding" data set and a per-key dump to compare.
 //! * [`topology`]: replication nodes and topologies, with bounded `INFO` waits.
+//! * [`script`]: what the two differential harnesses share.
 //!
 //! Environment:
 //! * `REDACTOR_DIFF_SELFTEST=1`: `Server::redactor` starts the reference
@@ -24,6 +25,7 @@
 #![allow(dead_code)]
 
 pub mod dataset;
+pub mod script;
 pub mod sentinels;
 pub mod topology;
 
