@@ -44,6 +44,16 @@ impl CmdError {
             container.to_ascii_uppercase()
         ))
     }
+
+    /// Redis's reply to a known subcommand with the wrong arguments, in the containers that
+    /// check them by hand (DEBUG, PUBSUB, SLOWLOG): the subcommand as the client typed it.
+    pub fn subcommand_arity(sub: &[u8], container: &str) -> Self {
+        CmdError::Other(format!(
+            "ERR unknown subcommand or wrong number of arguments for '{}'. Try {} HELP.",
+            truncate_lossy(sub, 128),
+            container.to_ascii_uppercase()
+        ))
+    }
 }
 
 /// `%.128s` of a possibly binary argument, as Redis prints it into errors: C string rules, so it

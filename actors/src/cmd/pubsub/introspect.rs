@@ -130,10 +130,7 @@ fn shardchannels(ex: &mut Exec, mut args: Args) -> Result<(), CmdError> {
 
 /// PUBSUB's own wording for too many arguments, naming the subcommand as typed.
 fn wrong_args(args: &Args) -> CmdError {
-    let sub = String::from_utf8_lossy(&args.all()[1]);
-    CmdError::other(format!(
-        "ERR unknown subcommand or wrong number of arguments for '{sub}'. Try PUBSUB HELP."
-    ))
+    CmdError::subcommand_arity(&args.all()[1], "pubsub")
 }
 
 fn numpat(ex: &mut Exec, _: Args) -> Result<(), CmdError> {

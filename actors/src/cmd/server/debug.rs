@@ -75,10 +75,7 @@ fn debug(ex: &mut Exec, mut args: Args) -> Result<(), CmdError> {
                 ))),
             }
         }
-        _ => Err(CmdError::Other(format!(
-            "ERR unknown subcommand or wrong number of arguments for '{}'. Try DEBUG HELP.",
-            String::from_utf8_lossy(&args.all()[1])
-        ))),
+        _ => Err(CmdError::subcommand_arity(&args.all()[1], "debug")),
     }
 }
 

@@ -148,6 +148,8 @@ pub fn render(ex: &Exec, sections: &[&str]) -> String {
                 }
                 "Errorstats"
             }
+            // Redis prints the header alone while `latency-tracking` is off.
+            "latencystats" if !ex.ks.trace_cfg.latency_tracking => "Latencystats",
             "latencystats" => {
                 let percentiles = ex
                     .server

@@ -83,11 +83,7 @@ fn get(ex: &mut Exec, args: Args) -> Result<(), CmdError> {
                 count = ex.ks.slowlog.entries.len() as i64;
             }
         }
-        _ => {
-            return Err(CmdError::other(
-                "ERR unknown subcommand or wrong number of arguments for 'GET'. Try SLOWLOG HELP.",
-            ))
-        }
+        _ => return Err(CmdError::subcommand_arity(&args.all()[1], "slowlog")),
     }
     let n = (count as usize).min(ex.ks.slowlog.entries.len());
     ex.out.array(n);
