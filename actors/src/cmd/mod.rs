@@ -441,7 +441,7 @@ impl CommandTable {
             }
         };
 
-        if ex.may_block && ex.ks.pause.holds(spec, ex.session, ex.now) {
+        if ex.may_block && ex.ks.holds(spec, ex.session, ex.now) {
             ex.paused = true;
             return Ok(());
         }

@@ -21,13 +21,9 @@ impl KeyspaceActor {
             },
             in_progress: false,
         });
-        // Writes wait until the roles have switched (or the failover is given up). No GETACK:
-        // its own bytes would put the offset out of the replicas' reach; they acknowledge
-        // every second.
-        self.state.pause = super::state::Pause {
-            until: u64::MAX,
-            all: false,
-        };
+        // Writes wait until the roles have switched (or the failover is given up): see
+        // `Keyspace::holds`. No GETACK: its own bytes would put the offset out of the
+        // replicas' reach; they acknowledge every second.
         self.failover_cron(ctx);
     }
 
@@ -90,19 +86,15 @@ impl KeyspaceActor {
         if f.in_progress {
             self.follow(None, None, ctx);
         }
-        self.end_failover_pause(ctx);
+        // Writes held for the handover go on (unless CLIENT PAUSE still holds them).
+        self.apply_pause_change(ctx);
     }
 
     /// The target accepted our PSYNC: the failover is over.
     pub(super) fn failover_done(&mut self, ctx: &mut Context<Self>) {
         if self.state.failover.as_ref().is_some_and(|f| f.in_progress) {
             self.state.failover = None;
-            self.end_failover_pause(ctx);
+            self.apply_pause_change(ctx);
         }
-    }
-
-    fn end_failover_pause(&mut self, ctx: &mut Context<Self>) {
-        self.state.pause = Default::default();
-        self.apply_pause_change(ctx);
     }
 }

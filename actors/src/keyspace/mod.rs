@@ -516,11 +516,11 @@ impl KeyspaceActor {
     }
 
     fn schedule_unpause(&mut self, ctx: &mut Context<Self>) {
-        // A failover's pause has no end time: it is lifted explicitly.
-        if self.state.pause.until == u64::MAX {
+        // Held by a failover alone: its end releases them.
+        let wait = self.state.pause.until.saturating_sub(unix_ms());
+        if wait == 0 {
             return;
         }
-        let wait = self.state.pause.until.saturating_sub(unix_ms());
         ctx.run_later(Duration::from_millis(wait), |act, ctx| {
             act.release_held(ctx)
         });

@@ -69,15 +69,17 @@ impl Pause {
         session: &crate::session::Session,
         now: u64,
     ) -> bool {
-        use crate::cmd::flags::{MAY_REPLICATE, WRITE};
         if self.until <= now {
             return false;
         }
-        if self.all {
-            return true;
-        }
-        let writes = |flags: u32| flags & (WRITE | MAY_REPLICATE) != 0;
-        writes(spec.flags) || (spec.name == "exec" && session.multi_writes)
+        self.all || Pause::writes(spec, session)
+    }
+
+    /// What a WRITE pause holds: writes, commands that may replicate (PUBLISH ...), and an
+    /// EXEC with a write queued.
+    pub fn writes(spec: &crate::cmd::CommandSpec, session: &crate::session::Session) -> bool {
+        use crate::cmd::flags::{MAY_REPLICATE, WRITE};
+        spec.flags & (WRITE | MAY_REPLICATE) != 0 || (spec.name == "exec" && session.multi_writes)
     }
 }
 
@@ -130,6 +132,20 @@ pub struct Keyspace {
 }
 
 impl Keyspace {
+    /// Whether a command waits: for CLIENT PAUSE, or, while a FAILOVER runs, for the handover
+    /// if it writes. The two are separate reasons, as in Redis (`PAUSE_BY_CLIENT_COMMAND`,
+    /// `PAUSE_DURING_FAILOVER`): CLIENT UNPAUSE does not end the failover's, nor the end of a
+    /// failover a client's.
+    pub fn holds(
+        &self,
+        spec: &crate::cmd::CommandSpec,
+        session: &crate::session::Session,
+        now: u64,
+    ) -> bool {
+        self.pause.holds(spec, session, now)
+            || (self.failover.is_some() && Pause::writes(spec, session))
+    }
+
     pub fn new(databases: usize, seed: u64) -> Self {
         Keyspace {
             dbs: (0..databases.max(1)).map(|_| Db::new()).collect(),
@@ -356,6 +372,55 @@ impl Keyspace {
 mod tests {
     use super::*;
     use crate::keyspace::value::Value;
+
+    /// (CLIENT PAUSE, failover running, command, held): the two reasons hold independently.
+    #[test]
+    fn client_pause_and_failover_hold_writes_independently() {
+        let table = crate::cmd::CommandTable::new();
+        let session = crate::session::Session::new(1, true);
+        let failover = super::super::replication::Failover {
+            target: None,
+            force: false,
+            deadline_ms: 0,
+            in_progress: false,
+        };
+        let now = 1_000;
+        let write_pause = Pause {
+            until: now + 500,
+            all: false,
+        };
+        let all_pause = Pause {
+            until: now + 500,
+            all: true,
+        };
+        let ended = Pause {
+            until: now - 1,
+            all: true,
+        };
+        let cases = [
+            (Pause::default(), false, "set", false),
+            (Pause::default(), true, "set", true),
+            (Pause::default(), true, "get", false),
+            (Pause::default(), true, "publish", true),
+            (ended, true, "set", true),
+            (ended, true, "get", false),
+            (write_pause, false, "set", true),
+            (write_pause, false, "get", false),
+            (all_pause, true, "get", true),
+            (ended, false, "set", false),
+        ];
+        for (pause, failing_over, cmd, held) in cases {
+            let mut ks = Keyspace::new(1, 1);
+            ks.pause = pause;
+            ks.failover = failing_over.then(|| failover.clone());
+            let spec = table.lookup(cmd.as_bytes()).unwrap();
+            assert_eq!(
+                ks.holds(spec, &session, now),
+                held,
+                "{pause:?} failover={failing_over} {cmd}"
+            );
+        }
+    }
 
     #[test]
     fn read_misses_raise_keymiss_only_when_enabled() {
