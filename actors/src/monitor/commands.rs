@@ -394,7 +394,9 @@ impl SentinelActor {
             .collect();
         later(
             wrap_future(futures_join(sends)).map(move |_, act: &mut SentinelActor, _| -> Reply {
-                let _ = act.flush_config();
+                if count > 0 {
+                    let _ = act.flush_config();
+                }
                 Box::new(move |out: &mut ReplyWriter| out.int(count))
             }),
         )

@@ -4,6 +4,7 @@
 //! Lost connections are reported; the owner decides when to ask for a new one.
 
 use crate::metrics::{Counted, Mailbox};
+use crate::repl::handshake::encode_command as encode;
 use crate::server::unix_ms;
 use actix::prelude::*;
 use bytes::{Bytes, BytesMut};
@@ -25,7 +26,8 @@ pub enum LinkKind {
 }
 
 impl LinkKind {
-    fn suffix(self) -> &'static str {
+    /// `cmd` / `pubsub`: the link's client name ends with it, and so does its mailbox's name.
+    pub(crate) fn suffix(self) -> &'static str {
         match self {
             LinkKind::Command => "cmd",
             LinkKind::PubSub => "pubsub",
@@ -116,17 +118,6 @@ pub struct InstanceLink {
     generation: u64,
     closed: bool,
     mailbox: Arc<Mailbox>,
-}
-
-/// RESP array of bulk strings.
-fn encode(args: &[&[u8]]) -> Vec<u8> {
-    let mut out = format!("*{}\r\n", args.len()).into_bytes();
-    for a in args {
-        out.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
-        out.extend_from_slice(a);
-        out.extend_from_slice(b"\r\n");
-    }
-    out
 }
 
 impl InstanceLink {

@@ -383,11 +383,7 @@ impl MasterMonitor {
             Target::Replica(_) => format!("replica/{addr}"),
             Target::Peer(_) => format!("sentinel/{addr}"),
         };
-        let kind = match kind {
-            LinkKind::Command => "cmd",
-            LinkKind::PubSub => "pubsub",
-        };
-        format!("sentinel/{}/{who}/{kind}", self.state.inst.name)
+        format!("sentinel/{}/{who}/{}", self.state.inst.name, kind.suffix())
     }
 
     fn close_link(&mut self, t: &Target, kind: LinkKind) {
@@ -1005,12 +1001,12 @@ impl Handler<ForceFailover> for MasterMonitor {
         let _h = self.mailbox.handling();
         let now = self.clock.now();
         if self.state.failover_in_progress {
-            return Err("INPROG Failover already in progress".into());
+            return Err(crate::sentinel::command::INPROG.into());
         }
         self.state.timings = self.shared.timings();
         let view = self.state.master_view();
         if crate::sentinel::select::select_slave(&view, &self.state.candidates(), now).is_none() {
-            return Err("NOGOODSLAVE No suitable replica to promote".into());
+            return Err(crate::sentinel::command::NOGOODSLAVE.into());
         }
         let note = format!(
             "Executing user requested FAILOVER of '{}'",
@@ -1044,7 +1040,7 @@ impl Handler<Reconfigure> for MasterMonitor {
             // New credentials: log in again everywhere.
             self.close_all(true);
         }
-        self.flush = true;
+        // The caller (SENTINEL SET / CONFIG SET) writes the config once it has the answer.
         self.finish();
     }
 }
@@ -1059,7 +1055,7 @@ impl Handler<ResetMaster> for MasterMonitor {
         self.links.clear();
         self.info.clear();
         self.state.reset(now);
-        self.flush = true;
+        // SENTINEL RESET writes the config once every matching master has reset.
         self.finish();
     }
 }

@@ -229,6 +229,7 @@ impl SentinelActor {
             match outcome.effect {
                 Effect::Sentinel(argv) => {
                     let resp = b.session.resp;
+                    let start = b.out.len();
                     let answer = {
                         let mut out = ReplyWriter::new(&mut b.out, resp);
                         self.command(&argv, &mut out, ctx)
@@ -236,10 +237,13 @@ impl SentinelActor {
                     if let Answer::Later(fut) = answer {
                         return Box::pin(fut.then(move |reply, act, ctx| {
                             let resp = b.session.resp;
+                            let start = b.out.len();
                             reply(&mut ReplyWriter::new(&mut b.out, resp));
+                            act.count_error_reply(&b.out[start..]);
                             act.run_batch(b, ctx)
                         }));
                     }
+                    self.count_error_reply(&b.out[start..]);
                 }
                 Effect::SentinelInfo {
                     text,
@@ -337,6 +341,18 @@ impl SentinelActor {
                 Answer::Done
             }
             _ => self.sentinel(&argv[1..], out, ctx),
+        }
+    }
+
+    /// Redis counts every error reply (`afterErrorReply`: `total_error_replies`, errorstats).
+    /// The Sentinel's own answers are written outside the command table that counts the
+    /// others, so they are counted here, from the reply they wrote.
+    fn count_error_reply(&mut self, reply: &[u8]) {
+        if let Some(line) = reply.strip_prefix(b"-") {
+            let end = line.iter().position(|&c| c == b'\r').unwrap_or(line.len());
+            self.ks
+                .stats
+                .count_error(&String::from_utf8_lossy(&line[..end]));
         }
     }
 

@@ -440,3 +440,30 @@ async fn monitor_takes_the_current_defaults() {
         "{old}"
     );
 }
+
+/// Errors the Sentinel answers itself count in `total_error_replies` and errorstats, as Redis
+/// counts every error reply: immediate ones and those answered after the master's actor.
+#[actix_rt::test]
+async fn sentinel_errors_are_counted_like_any_other() {
+    let s = sentinel();
+    let before = run(&s, &["INFO", "stats"]).await;
+    assert!(before.contains("total_error_replies:0\r\n"), "{before}");
+    assert!(run(&s, &["SENTINEL", "MASTER", "nosuch"])
+        .await
+        .starts_with("-ERR No such master with that name"));
+    assert!(run(&s, &["SENTINEL", "SET", "mymaster", "quorum", "0"])
+        .await
+        .starts_with("-ERR"));
+    // Answered once the master's actor applied the first pair.
+    assert!(run(
+        &s,
+        &["SENTINEL", "SET", "mymaster", "quorum", "2", "nosuch", "1"]
+    )
+    .await
+    .starts_with("-ERR"));
+    assert!(run(&s, &["PUBLISH", "other", "x"])
+        .await
+        .starts_with("-ERR"));
+    let after = run(&s, &["INFO", "stats"]).await;
+    assert!(after.contains("total_error_replies:4\r\n"), "{after}");
+}

@@ -342,7 +342,13 @@ impl SentinelConfig {
         }
         out.push(format!("sentinel current-epoch {}", self.current_epoch));
         if let Some(ip) = &self.announce_ip {
-            out.push(format!("sentinel announce-ip {ip}"));
+            // Quoted (`sdscatrepr`), as Redis writes it.
+            let mut quoted = Vec::new();
+            crate::trace::repr(&mut quoted, ip.as_bytes());
+            out.push(format!(
+                "sentinel announce-ip {}",
+                String::from_utf8_lossy(&quoted)
+            ));
         }
         if self.announce_port != 0 {
             out.push(format!("sentinel announce-port {}", self.announce_port));
@@ -492,7 +498,7 @@ mod tests {
             "sentinel down-after-milliseconds m 1000",
             "sentinel failover-timeout m 10000",
             "sentinel parallel-syncs m 2",
-            "sentinel announce-ip 127.0.0.25",
+            "sentinel announce-ip \"127.0.0.25\"",
             "sentinel announce-port 26380",
             "sentinel current-epoch 0",
         ] {
