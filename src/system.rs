@@ -296,7 +296,10 @@ pub fn start(
     let listeners = Listeners::start(server.clone(), peer, backlog, sockets, t.port)?;
     let metrics = MetricsEndpoint::new(Sources {
         server: server.clone(),
-        keyspace: Some((keyspace.clone().recipient(), listeners.peer.mailbox.clone())),
+        keyspace: Some(::actors::metrics::Counted::new(
+            keyspace.clone().recipient(),
+            listeners.peer.mailbox.clone(),
+        )),
         sentinel: None,
     });
     metrics

@@ -201,16 +201,16 @@ impl Handler<StopListening> for ListenerActor {
     type Result = ();
 
     fn handle(&mut self, _: StopListening, ctx: &mut Self::Context) {
-        self.mailbox.sent();
-        let _h = self.mailbox.handling();
+        // Not sent through a counted peer: counted here as sent and taken up at once.
+        let _h = self.mailbox.tick();
         ctx.stop();
     }
 }
 
 impl StreamHandler<io::Result<(TcpStream, SocketAddr)>> for ListenerActor {
     fn handle(&mut self, item: io::Result<(TcpStream, SocketAddr)>, _: &mut Self::Context) {
-        self.mailbox.sent();
-        let _h = self.mailbox.handling();
+        // Not sent through a counted peer: counted here as sent and taken up at once.
+        let _h = self.mailbox.tick();
         match item {
             Ok((stream, peer)) => self.accept(stream, peer),
             // EMFILE and friends: Redis logs and keeps listening.

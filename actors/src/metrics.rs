@@ -32,7 +32,9 @@ fn bump(counter: &AtomicU64, n: u64) {
 #[derive(Debug)]
 pub struct Mailbox {
     name: String,
-    sent: AtomicU64,
+    /// `seq_sent` at the last reset, less what was then still queued or in flight: `sent` is
+    /// `seq_sent - sent_base`, so a send moves one counter, not two.
+    sent_base: AtomicU64,
     handled: AtomicU64,
     refused: AtomicU64,
     max_queued: AtomicU64,
@@ -71,7 +73,7 @@ impl Mailbox {
     fn new(name: String) -> Self {
         Mailbox {
             name,
-            sent: AtomicU64::new(0),
+            sent_base: AtomicU64::new(0),
             handled: AtomicU64::new(0),
             refused: AtomicU64::new(0),
             max_queued: AtomicU64::new(0),
@@ -96,10 +98,6 @@ impl Mailbox {
         self.enabled.store(on, Relaxed);
     }
 
-    pub fn enabled(&self) -> bool {
-        self.enabled.load(Relaxed)
-    }
-
     pub fn name(&self) -> &str {
         &self.name
     }
@@ -109,7 +107,6 @@ impl Mailbox {
         if !self.enabled.load(Relaxed) {
             return;
         }
-        self.sent.fetch_add(1, Relaxed);
         let seq = self.seq_sent.fetch_add(1, Relaxed);
         let at = self.born.elapsed().as_nanos() as u64 + 1;
         self.stamps[seq as usize % STAMPS].store(at, Relaxed);
@@ -152,7 +149,7 @@ impl Mailbox {
         bump(&self.in_flight, 1);
         // Clamped: a message sent before counting was turned on is not in `seq_sent`.
         if self.seq_started.load(Relaxed) < self.seq_sent.load(Relaxed) {
-            self.seq_started.fetch_add(1, Relaxed);
+            bump(&self.seq_started, 1);
         }
         Handling {
             mailbox: Some(self.clone()),
@@ -175,8 +172,9 @@ impl Mailbox {
     /// Clears the counters (MAILBOX RESET / CONFIG RESETSTAT); what is queued stays queued.
     pub fn reset(&self) {
         let queued = self.queued();
-        self.sent
-            .store(queued + self.in_flight.load(Relaxed), Relaxed);
+        let kept = queued + self.in_flight.load(Relaxed);
+        self.sent_base
+            .store(self.seq_sent.load(Relaxed).saturating_sub(kept), Relaxed);
         self.handled.store(0, Relaxed);
         self.refused.store(0, Relaxed);
         self.max_queued.store(queued, Relaxed);
@@ -230,7 +228,10 @@ impl Mailbox {
         };
         MailboxSnapshot {
             name: self.name.clone(),
-            sent: self.sent.load(Relaxed),
+            sent: self
+                .seq_sent
+                .load(Relaxed)
+                .saturating_sub(self.sent_base.load(Relaxed)),
             handled: self.handled.load(Relaxed),
             queued: self.queued(),
             max_queued: self.max_queued.load(Relaxed),
@@ -291,11 +292,6 @@ impl<T> Counted<T> {
     /// The receiver's mailbox.
     pub fn mailbox(&self) -> &Arc<Mailbox> {
         &self.mailbox
-    }
-
-    /// The address itself, for sends that must not be counted (none should be).
-    pub fn inner(&self) -> &T {
-        &self.to
     }
 }
 
@@ -407,10 +403,6 @@ impl MailboxRegistry {
         }
     }
 
-    pub fn enabled(&self) -> bool {
-        self.enabled.load(Relaxed)
-    }
-
     /// `mailbox-metrics-connections yes|no`: off forgets the listed connections at once;
     /// on lists connections accepted from then on.
     pub fn set_connection_detail(&self, on: bool) {
@@ -418,10 +410,6 @@ impl MailboxRegistry {
         if !on {
             self.boxes.retain(|name, _| kind_of(name) != "conn");
         }
-    }
-
-    pub fn connection_detail(&self) -> bool {
-        self.connections.load(Relaxed)
     }
 
     /// Forgets a mailbox whose actor stopped.
@@ -595,15 +583,15 @@ mod tests {
         let reg = MailboxRegistry::new();
         let mb = reg.register("probe/1");
         let addr = Probe(mb.clone()).start();
-        let peer = Counted::new(addr, mb.clone());
+        let peer = Counted::new(addr.clone(), mb.clone());
         assert_eq!(peer.send(Ping).await.unwrap(), 7);
         let as_recipient = peer.recipient::<Ping>();
         assert_eq!(as_recipient.send(Ping).await.unwrap(), 7);
         let s = mb.snapshot();
         assert_eq!((s.sent, s.handled, s.queued), (2, 2, 0));
-        peer.inner().send(Quit).await.unwrap();
+        addr.send(Quit).await.unwrap();
         for _ in 0..100 {
-            if !peer.inner().connected() {
+            if !addr.connected() {
                 break;
             }
             actix_rt::time::sleep(std::time::Duration::from_millis(5)).await;

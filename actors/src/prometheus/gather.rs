@@ -56,12 +56,9 @@ pub async fn gather(sources: &Sources) -> String {
     // and its queue as it was at scrape time is what the scrape is for.
     let mailboxes = server.mailboxes.snapshots();
     let mut keyspace = None;
-    if let Some((ks, mailbox)) = &sources.keyspace {
-        mailbox.sent();
-        match tokio::time::timeout(KEYSPACE_TIMEOUT, ks.send(GetFigures)).await {
-            Ok(Ok(f)) => keyspace = Some(f),
-            Ok(Err(_)) => mailbox.refused(),
-            Err(_) => {}
+    if let Some(ks) = &sources.keyspace {
+        if let Ok(Ok(f)) = tokio::time::timeout(KEYSPACE_TIMEOUT, ks.send(GetFigures)).await {
+            keyspace = Some(f);
         }
     }
     let clients = server.clients.all();

@@ -9,7 +9,7 @@ pub mod gather;
 pub mod text;
 
 use crate::keyspace::figures::GetFigures;
-use crate::metrics::Mailbox;
+use crate::metrics::{Counted, Mailbox};
 use crate::monitor::shared::Shared;
 use crate::server::ServerContext;
 use actix::prelude::*;
@@ -29,7 +29,7 @@ const MAX_REQUEST: usize = 8192;
 pub struct Sources {
     pub server: Arc<ServerContext>,
     /// The keyspace and its mailbox (a server; a Sentinel has none).
-    pub keyspace: Option<(Recipient<GetFigures>, Arc<Mailbox>)>,
+    pub keyspace: Option<Counted<Recipient<GetFigures>>>,
     /// The Sentinel's shared state (Sentinel mode).
     pub sentinel: Option<Arc<Shared>>,
 }
@@ -133,16 +133,16 @@ impl Handler<StopMetrics> for MetricsListener {
     type Result = ();
 
     fn handle(&mut self, _: StopMetrics, ctx: &mut Self::Context) {
-        self.mailbox.sent();
-        let _h = self.mailbox.handling();
+        // Not sent through a counted peer: counted here as sent and taken up at once.
+        let _h = self.mailbox.tick();
         ctx.stop();
     }
 }
 
 impl StreamHandler<io::Result<(TcpStream, SocketAddr)>> for MetricsListener {
     fn handle(&mut self, item: io::Result<(TcpStream, SocketAddr)>, _: &mut Self::Context) {
-        self.mailbox.sent();
-        let _h = self.mailbox.handling();
+        // Not sent through a counted peer: counted here as sent and taken up at once.
+        let _h = self.mailbox.tick();
         match item {
             Ok((stream, peer)) => {
                 let sources = self.sources.clone();
