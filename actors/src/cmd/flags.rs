@@ -24,6 +24,9 @@ pub const TRANSACTION_CONTROL: u32 = 1 << 24;
 /// Allowed to a RESP2 client with subscriptions (SUBSCRIBE ..., PING, QUIT, RESET).
 /// Not a Redis flag name; never listed by COMMAND INFO.
 pub const PUBSUB_CONTEXT: u32 = 1 << 25;
+/// Refused unless `enable-debug-command` allows it (Redis's `CMD_PROTECTED`, which 7.0's
+/// COMMAND INFO does not list): checked with the other refusals, so it counts as rejected.
+pub const PROTECTED: u32 = 1 << 26;
 
 /// Flag names in the order COMMAND INFO lists them.
 pub const NAMES: &[(u32, &str)] = &[

@@ -481,6 +481,9 @@ impl CommandTable {
         let (spec, name, _, id) = found;
         ex.session.last_cmd = name;
         let refuse = |e| Err((Some(id), e));
+        if spec.flags & flags::PROTECTED != 0 && !server::debug::allowed(ex) {
+            return refuse(CmdError::other(server::debug::NOT_ALLOWED));
+        }
         if !ex.session.authenticated && spec.flags & flags::NO_AUTH == 0 {
             return refuse(CmdError::NoAuth);
         }

@@ -11,7 +11,7 @@ use crate::cmd::{Args, CmdError, CommandSpec, Exec};
 pub const SPEC: CommandSpec = spec(
     "debug",
     -2,
-    ADMIN | NOSCRIPT | LOADING | STALE,
+    ADMIN | NOSCRIPT | LOADING | STALE | PROTECTED,
     NO_KEYS,
     "server",
     "1.0.0",
@@ -19,7 +19,11 @@ pub const SPEC: CommandSpec = spec(
     debug,
 );
 
-fn allowed(ex: &Exec) -> bool {
+/// Redis's `processCommand` refusal of a protected command, before authentication.
+pub const NOT_ALLOWED: &str = "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.";
+
+/// `allowProtectedAction(server.enable_debug_cmd, c)`.
+pub fn allowed(ex: &Exec) -> bool {
     match ex.server.config.tunables().enable_debug_command.as_str() {
         "yes" => true,
         "local" => ex
@@ -32,11 +36,6 @@ fn allowed(ex: &Exec) -> bool {
 }
 
 fn debug(ex: &mut Exec, mut args: Args) -> Result<(), CmdError> {
-    if !allowed(ex) {
-        return Err(CmdError::other(
-            "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.",
-        ));
-    }
     let sub = args.required()?.to_ascii_lowercase();
     match (sub.as_slice(), args.remaining()) {
         (b"set-active-expire", 1) => {
