@@ -25,6 +25,8 @@ pub fn main(args: &[String], sentinel_binary: bool, used_memory: fn() -> u64) ->
         return 1;
     }
     inv.sentinel |= sentinel_binary;
+    // Measured now (10 ms), so that the first command is not the one that waits for it.
+    actors::clock::init();
     let cfg = match config::load(&inv) {
         Ok(c) => c,
         Err(e) => return fatal(&e),

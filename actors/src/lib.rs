@@ -8,6 +8,7 @@
 
 pub mod aof;
 pub mod clients;
+pub mod clock;
 pub mod cmd;
 pub mod cmdstats;
 pub mod config;

@@ -8,12 +8,12 @@
 //! sequence number: a mailbox is FIFO, so the oldest waiting message is the one after the last
 //! whose handling began.
 
+use crate::clock::Stamp;
 use actix::dev::ToEnvelope;
 use actix::{Actor, Addr, Handler, Message, Recipient};
 use dashmap::DashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::sync::Arc;
-use std::time::Instant;
 
 /// Number of histogram buckets; bucket `i` counts handling times in `[2^i, 2^(i+1))` ns.
 const BUCKETS: usize = 40;
@@ -45,9 +45,8 @@ pub struct Mailbox {
     /// Messages ever sent and ever taken up, never reset: they index `stamps`.
     seq_sent: AtomicU64,
     seq_started: AtomicU64,
-    /// Send times in ns since `born` (plus one, so that 0 means none), by sequence number.
+    /// Send times as raw [`Stamp`]s (never 0, so 0 means none), by sequence number.
     stamps: [AtomicU64; STAMPS],
-    born: Instant,
     enabled: AtomicBool,
 }
 
@@ -84,7 +83,6 @@ impl Mailbox {
             seq_sent: AtomicU64::new(0),
             seq_started: AtomicU64::new(0),
             stamps: std::array::from_fn(|_| AtomicU64::new(0)),
-            born: Instant::now(),
             enabled: AtomicBool::new(true),
         }
     }
@@ -108,7 +106,7 @@ impl Mailbox {
             return;
         }
         let seq = self.seq_sent.fetch_add(1, Relaxed);
-        let at = self.born.elapsed().as_nanos() as u64 + 1;
+        let at = Stamp::now().raw();
         self.stamps[seq as usize % STAMPS].store(at, Relaxed);
         let queued = (seq + 1).saturating_sub(self.seq_started.load(Relaxed));
         if queued > self.max_queued.load(Relaxed) {
@@ -139,7 +137,7 @@ impl Mailbox {
 
     /// Opens the guard a handler holds while it works on one message.
     pub fn handling(self: &Arc<Self>) -> Handling {
-        let start = Instant::now();
+        let start = Stamp::now();
         if !self.enabled.load(Relaxed) {
             return Handling {
                 mailbox: None,
@@ -204,8 +202,7 @@ impl Mailbox {
         if at == 0 {
             return 0;
         }
-        let now = self.born.elapsed().as_nanos() as u64 + 1;
-        now.saturating_sub(at) / 1000
+        Stamp::now().ns_since(Stamp::from_raw(at)) / 1000
     }
 
     pub fn snapshot(&self) -> MailboxSnapshot {
@@ -249,12 +246,12 @@ impl Mailbox {
 /// Held by a handler while it processes one message; records the time on drop.
 pub struct Handling {
     mailbox: Option<Arc<Mailbox>>,
-    start: Instant,
+    start: Stamp,
 }
 
 impl Handling {
     /// When handling began: handlers that need "now" can reuse it instead of reading the clock.
-    pub fn started(&self) -> Instant {
+    pub fn started(&self) -> Stamp {
         self.start
     }
 }
@@ -262,7 +259,7 @@ impl Handling {
 impl Drop for Handling {
     fn drop(&mut self) {
         if let Some(m) = &self.mailbox {
-            m.done(self.start.elapsed().as_nanos() as u64);
+            m.done(self.start.elapsed_ns());
         }
     }
 }

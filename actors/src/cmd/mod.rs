@@ -634,9 +634,9 @@ fn call(
     let dirty = ex.ks.dirty;
     let rule = std::mem::take(&mut ex.prop);
     ex.ks.stats.commands.prev_err_count = ex.ks.stats.total_error_replies;
-    let started = std::time::Instant::now();
+    let started = crate::clock::Stamp::now();
     let result = (spec.handler)(ex, Args::new(args, skip));
-    let usec = started.elapsed().as_micros() as u64;
+    let usec = started.elapsed_us();
     // Written here rather than by the caller, so that it counts as this command's failure
     // and not as the failure of an EXEC around it.
     let failed = match result {

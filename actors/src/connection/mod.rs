@@ -55,7 +55,7 @@ pub struct ConnectionActor<W: AsyncWrite + Unpin + 'static> {
     mailbox: Arc<Mailbox>,
     /// Reply buffer handed to the keyspace with each batch and reused.
     spare: BytesMut,
-    last_activity: Instant,
+    last_activity: crate::clock::Stamp,
     /// Close once everything pending is written.
     closing: bool,
     /// Since when the output buffer has been above the soft limit.
@@ -106,7 +106,7 @@ impl<W: AsyncWrite + Unpin + 'static> ConnectionActor<W> {
                 handle,
                 mailbox,
                 spare: BytesMut::with_capacity(16 * 1024),
-                last_activity: Instant::now(),
+                last_activity: crate::clock::Stamp::now(),
                 closing: false,
                 soft_since: None,
                 subscribed: false,
@@ -236,7 +236,7 @@ impl<W: AsyncWrite + Unpin + 'static> ConnectionActor<W> {
             && !self.subscribed
             && !self.replica
             && self.session.is_some()
-            && self.last_activity.elapsed() > Duration::from_secs(timeout)
+            && self.last_activity.elapsed_ns() > Duration::from_secs(timeout).as_nanos() as u64
         {
             slog::debug!(self.log, "Closing idle client");
             ctx.stop();
