@@ -18,6 +18,7 @@ pub mod listener;
 pub mod metrics;
 pub mod monitor;
 pub mod notify;
+pub mod outbox;
 pub mod persistence;
 pub mod prometheus;
 pub mod pubsub;

@@ -4,6 +4,7 @@
 //! Lost connections are reported; the owner decides when to ask for a new one.
 
 use crate::metrics::{Counted, Mailbox};
+use crate::outbox::Outbox;
 use crate::repl::handshake::encode_command as encode;
 use crate::server::unix_ms;
 use actix::prelude::*;
@@ -12,8 +13,7 @@ use protocol::{Frame, FrameDecoder};
 use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::tcp::OwnedWriteHalf;
+use tokio::io::AsyncReadExt;
 use tokio::net::TcpStream;
 
 /// Which of an instance's two links this is.
@@ -109,8 +109,7 @@ pub struct InstanceLink {
     cfg: LinkConfig,
     /// Its owner, each event counted in the owner's mailbox.
     owner: Counted<Recipient<LinkEvent>>,
-    writer: Option<OwnedWriteHalf>,
-    outbox: Vec<u8>,
+    outbox: Outbox,
     /// Tags of requests sent and not yet answered, in order.
     pending: VecDeque<&'static str>,
     decoder: FrameDecoder,
@@ -129,8 +128,7 @@ impl InstanceLink {
         InstanceLink {
             cfg,
             owner,
-            writer: None,
-            outbox: Vec::new(),
+            outbox: Outbox::default(),
             pending: VecDeque::new(),
             decoder: FrameDecoder::new(),
             buf: BytesMut::new(),
@@ -173,42 +171,22 @@ impl InstanceLink {
 
     fn queue(&mut self, tag: &'static str, bytes: Vec<u8>) {
         self.pending.push_back(tag);
-        self.outbox.extend_from_slice(&bytes);
+        self.outbox.push(&bytes);
     }
 
     fn flush(&mut self, ctx: &mut Context<Self>) {
-        if self.outbox.is_empty() {
-            return;
-        }
-        let Some(mut w) = self.writer.take() else {
-            return;
-        };
-        let bytes = std::mem::take(&mut self.outbox);
-        let gen = self.generation;
-        ctx.spawn(
-            async move {
-                let r = w.write_all(&bytes).await;
-                (w, r)
-            }
-            .into_actor(self)
-            .map(move |(w, r), act, ctx| {
-                if act.generation != gen {
-                    return;
-                }
-                act.writer = Some(w);
-                match r {
-                    Ok(()) => act.flush(ctx),
-                    Err(e) => act.lost(e.to_string(), ctx),
-                }
-            }),
+        Outbox::flush(
+            self,
+            ctx,
+            |l| &mut l.outbox,
+            |l, e, ctx| l.lost(e.to_string(), ctx),
         );
     }
 
     fn lost(&mut self, reason: String, ctx: &mut Context<Self>) {
         self.generation += 1;
-        self.writer = None;
+        self.outbox.detach();
         self.pending.clear();
-        self.outbox.clear();
         self.tell(LinkNews::Disconnected {
             kind: self.cfg.kind,
             reason,
@@ -220,7 +198,7 @@ impl InstanceLink {
         let _ = stream.set_nodelay(true);
         let local_ip = stream.local_addr().ok().map(|a| a.ip().to_string());
         let (mut read, write) = stream.into_split();
-        self.writer = Some(write);
+        self.outbox.attach(write);
         // The reader's messages count in our own mailbox, like anyone else's.
         let me = Counted::new(ctx.address(), self.mailbox.clone());
         let gen = self.generation;
@@ -244,10 +222,10 @@ impl InstanceLink {
             local_ip,
         });
         // What the owner asked for before the link was up goes after the greeting.
-        let asked = std::mem::take(&mut self.outbox);
+        let asked = self.outbox.take_queued();
         let tags = std::mem::take(&mut self.pending);
         self.greeting();
-        self.outbox.extend_from_slice(&asked);
+        self.outbox.push(&asked);
         self.pending.extend(tags);
         self.flush(ctx);
     }
@@ -359,7 +337,7 @@ impl Handler<CloseLink> for InstanceLink {
         let _h = self.mailbox.handling();
         self.closed = true;
         self.generation += 1;
-        self.writer = None;
+        self.outbox.detach();
         ctx.stop();
     }
 }
@@ -368,6 +346,7 @@ impl Handler<CloseLink> for InstanceLink {
 mod tests {
     use super::*;
     use std::sync::Mutex;
+    use tokio::io::AsyncWriteExt;
 
     /// Records what the link reports.
     struct Owner(Arc<Mutex<Vec<LinkEvent>>>);

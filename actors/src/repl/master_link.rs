@@ -8,14 +8,14 @@ use super::status::{MasterInfo, ReplStatus};
 use crate::aof::load::{read_command, Read};
 use crate::keyspace::db::Db;
 use crate::metrics::{Counted, Mailbox};
+use crate::outbox::Outbox;
 use crate::rdb::LoadOptions;
 use crate::server::unix_ms;
 use actix::prelude::*;
 use bytes::{Bytes, BytesMut};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::tcp::OwnedWriteHalf;
+use tokio::io::AsyncReadExt;
 use tokio::net::TcpStream;
 
 /// A full sync's dataset, loaded from the master's payload: replace everything with it.
@@ -105,9 +105,7 @@ pub struct MasterLink {
     offset: i64,
     stage: Stage,
     buf: BytesMut,
-    writer: Option<OwnedWriteHalf>,
-    /// Bytes waiting for the writer.
-    outbox: Vec<u8>,
+    outbox: Outbox,
     /// Bumped on every connection, so reads of an old one are ignored.
     generation: u64,
     last_io_ms: u64,
@@ -153,8 +151,7 @@ impl MasterLink {
             cached,
             stage: Stage::Idle,
             buf: BytesMut::new(),
-            writer: None,
-            outbox: Vec::new(),
+            outbox: Outbox::default(),
             generation: 0,
             last_io_ms: 0,
             stopped: false,
@@ -193,35 +190,16 @@ impl MasterLink {
 
     /// Queues bytes for the master; one write is in flight at a time, in order.
     fn send(&mut self, bytes: Vec<u8>, ctx: &mut Context<Self>) {
-        self.outbox.extend_from_slice(&bytes);
+        self.outbox.push(&bytes);
         self.flush(ctx);
     }
 
     fn flush(&mut self, ctx: &mut Context<Self>) {
-        if self.outbox.is_empty() {
-            return;
-        }
-        let Some(mut w) = self.writer.take() else {
-            return;
-        };
-        let bytes = std::mem::take(&mut self.outbox);
-        let gen = self.generation;
-        ctx.spawn(
-            async move {
-                let r = w.write_all(&bytes).await;
-                (w, r)
-            }
-            .into_actor(self)
-            .map(move |(w, r), act, ctx| {
-                if act.generation != gen {
-                    return;
-                }
-                act.writer = Some(w);
-                match r {
-                    Err(e) => act.lost(&format!("Error writing to master: {e}"), ctx),
-                    Ok(()) => act.flush(ctx),
-                }
-            }),
+        Outbox::flush(
+            self,
+            ctx,
+            |l| &mut l.outbox,
+            |l, e, ctx| l.lost(&format!("Error writing to master: {e}"), ctx),
         );
     }
 
@@ -256,8 +234,9 @@ impl MasterLink {
         let _ = stream.set_nodelay(true);
         slog::info!(self.log, "{}", log::CONNECT_FIRED);
         let (mut read, write) = stream.into_split();
-        self.writer = Some(write);
+        // Bytes queued while disconnected belonged to no handshake.
         self.outbox.clear();
+        self.outbox.attach(write);
         self.buf.clear();
         let t = self.server.config.tunables();
         let cfg = HandshakeConfig {
@@ -546,7 +525,7 @@ impl MasterLink {
             });
         }
         self.generation += 1;
-        self.writer = None;
+        self.outbox.detach();
         self.stage = Stage::Idle;
         self.buf.clear();
         self.set_state("connect");
@@ -651,7 +630,7 @@ impl Handler<Disconnect> for MasterLink {
         let _h = self.mailbox.handling();
         self.stopped = true;
         self.generation += 1;
-        self.writer = None;
+        self.outbox.detach();
         ctx.stop();
     }
 }
