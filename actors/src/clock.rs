@@ -18,8 +18,9 @@ use std::time::{Duration, Instant};
 pub struct Stamp(u64);
 
 enum Source {
-    /// The time-stamp counter, at this many nanoseconds per tick.
-    Counter { ns_per_tick: f64 },
+    /// The time-stamp counter, at `ns_per_tick_q32 / 2^32` nanoseconds per tick (fixed point:
+    /// an integer multiply is cheaper than converting to and from floating point).
+    Counter { ns_per_tick_q32: u64 },
     /// Nanoseconds since `base`, from the OS.
     Os { base: Instant },
 }
@@ -43,7 +44,9 @@ fn source() -> &'static Source {
 impl Source {
     fn detect() -> Source {
         match counter_rate() {
-            Some(ns_per_tick) => Source::Counter { ns_per_tick },
+            Some(ns_per_tick) => Source::Counter {
+                ns_per_tick_q32: (ns_per_tick * (1u64 << 32) as f64) as u64,
+            },
             None => Source::Os {
                 base: Instant::now(),
             },
@@ -111,7 +114,9 @@ impl Stamp {
     pub fn ns_since(self, earlier: Stamp) -> u64 {
         let d = self.0.saturating_sub(earlier.0);
         match source() {
-            Source::Counter { ns_per_tick } => (d as f64 * ns_per_tick) as u64,
+            Source::Counter { ns_per_tick_q32 } => {
+                ((d as u128 * *ns_per_tick_q32 as u128) >> 32) as u64
+            }
             Source::Os { .. } => d,
         }
     }
