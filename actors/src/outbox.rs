@@ -150,24 +150,36 @@ mod tests {
         (write, server)
     }
 
+    fn start(outbox: Outbox) -> actix::Addr<Writer> {
+        Writer {
+            outbox,
+            errors: Vec::new(),
+        }
+        .start()
+    }
+
+    /// A read from the peer, bounded in time.
+    async fn within<T>(
+        what: &str,
+        read: impl std::future::Future<Output = std::io::Result<T>>,
+    ) -> T {
+        tokio::time::timeout(std::time::Duration::from_secs(5), read)
+            .await
+            .unwrap_or_else(|_| panic!("{what}: timed out"))
+            .unwrap_or_else(|e| panic!("{what}: {e}"))
+    }
+
     #[actix_rt::test]
     async fn bytes_queued_while_a_write_is_in_flight_follow_in_order() {
         let (write, mut peer) = pair().await;
         let mut outbox = Outbox::default();
         outbox.attach(write);
-        let addr = Writer {
-            outbox,
-            errors: Vec::new(),
-        }
-        .start();
+        let addr = start(outbox);
         for part in [&b"one "[..], b"two ", b"three"] {
             addr.send(Write(part)).await.unwrap();
         }
         let mut got = vec![0u8; 13];
-        tokio::time::timeout(std::time::Duration::from_secs(5), peer.read_exact(&mut got))
-            .await
-            .expect("the bytes arrive")
-            .unwrap();
+        within("the bytes arrive", peer.read_exact(&mut got)).await;
         assert_eq!(&got, b"one two three");
         assert!(addr.send(GetErrors).await.unwrap().is_empty());
     }
@@ -184,30 +196,15 @@ mod tests {
         outbox.push(b"ne");
         outbox.attach(new);
         outbox.push(b"w");
-        let addr = Writer {
-            outbox,
-            errors: Vec::new(),
-        }
-        .start();
+        let addr = start(outbox);
         addr.send(Write(b"!")).await.unwrap();
         let mut got = [0u8; 4];
-        tokio::time::timeout(
-            std::time::Duration::from_secs(5),
-            new_peer.read_exact(&mut got),
-        )
-        .await
-        .expect("the bytes arrive")
-        .unwrap();
+        within("the bytes arrive", new_peer.read_exact(&mut got)).await;
         assert_eq!(&got, b"new!");
         // The old socket was dropped unwritten: its peer reads end of stream.
         let mut rest = Vec::new();
-        tokio::time::timeout(
-            std::time::Duration::from_secs(5),
-            old_peer.read_to_end(&mut rest),
-        )
-        .await
-        .expect("the old socket is closed")
-        .unwrap();
+        within("the old socket closes", old_peer.read_to_end(&mut rest)).await;
         assert!(rest.is_empty(), "{rest:?}");
+        assert!(addr.send(GetErrors).await.unwrap().is_empty());
     }
 }
