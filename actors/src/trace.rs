@@ -22,6 +22,17 @@ pub struct TraceConfig {
     pub latency_tracking: bool,
 }
 
+impl TraceConfig {
+    pub fn from_tunables(t: &crate::config::Tunables) -> Self {
+        TraceConfig {
+            slowlog_slower_than: t.slowlog_log_slower_than,
+            slowlog_max_len: t.slowlog_max_len as usize,
+            latency_threshold_ms: t.latency_monitor_threshold,
+            latency_tracking: t.latency_tracking,
+        }
+    }
+}
+
 impl Default for TraceConfig {
     fn default() -> Self {
         TraceConfig {

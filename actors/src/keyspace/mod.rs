@@ -216,12 +216,7 @@ impl KeyspaceActor {
         let t = self.server.config.tunables();
         self.state.notify_flags = t.notify_keyspace_events;
         self.state.lazy_expire = t.lazyfree_lazy_expire;
-        self.state.trace_cfg = crate::trace::TraceConfig {
-            slowlog_slower_than: t.slowlog_log_slower_than,
-            slowlog_max_len: t.slowlog_max_len as usize,
-            latency_threshold_ms: t.latency_monitor_threshold,
-            latency_tracking: t.latency_tracking,
-        };
+        self.state.trace_cfg = crate::trace::TraceConfig::from_tunables(&t);
         let r = &mut self.state.repl;
         r.read_only = t.replica_read_only;
         r.serve_stale = t.replica_serve_stale_data;

@@ -97,6 +97,9 @@ fn set(ex: &mut Exec, args: Args) -> Result<(), CmdError> {
         .map(|c| (c[0].clone(), c[1].clone()))
         .collect();
     ex.server.config.set(&pairs).map_err(CmdError::Other)?;
+    // Redis's call() measures a command after it ran, against the settings as they are then:
+    // `CONFIG SET slowlog-log-slower-than 0` is itself in the slow log, and the SET back is not.
+    ex.ks.trace_cfg = crate::trace::TraceConfig::from_tunables(&ex.server.config.tunables());
     ex.effect = crate::cmd::Effect::ConfigChanged;
     ex.out.ok();
     Ok(())
