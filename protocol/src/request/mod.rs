@@ -92,7 +92,12 @@ impl RequestDecoder {
                 // Redis decides per request, on its first byte.
                 match buf.first() {
                     None => return Ok(None),
-                    Some(b'*') => self.pending = Pending::Multibulk,
+                    Some(b'*') => {
+                        if let Some(args) = self.whole_multibulk(buf, *limits) {
+                            return Ok(Some(args));
+                        }
+                        self.pending = Pending::Multibulk;
+                    }
                     Some(_) => self.pending = Pending::Inline,
                 }
             }
@@ -139,15 +144,23 @@ impl RequestDecoder {
         {
             return Err(WireError::Unexpected);
         }
-        let mut request = buf.split_to(total).freeze();
-        let mut args = Vec::with_capacity(spans.len());
-        args.extend(init.iter().map(|&(at, len)| request.slice(at..at + len)));
-        // The last argument takes over `request` itself: one reference count change less.
-        request.truncate(last_at + last_len);
-        request.advance(last_at);
-        args.push(request);
+        let args = split_request(buf, total, init, (last_at, last_len));
         multibulk::recycle(&mut self.multibulk, spans);
         Ok(Step::Request(args))
+    }
+
+    /// A whole, plain request at the front of `buf` (most of them), parsed in one pass;
+    /// `None` leaves everything to the combine parser (see [`multibulk::whole`]).
+    #[inline(always)]
+    fn whole_multibulk(&mut self, buf: &mut BytesMut, limits: Limits) -> Option<Vec<Bytes>> {
+        let mut spans = multibulk::spare_spans(&mut self.multibulk);
+        let found = multibulk::whole(buf, limits, &mut spans);
+        let args = found.and_then(|total| {
+            let (&last, init) = spans.split_last()?;
+            Some(split_request(buf, total, init, last))
+        });
+        multibulk::recycle(&mut self.multibulk, spans);
+        args
     }
 
     fn inline_step(&mut self, buf: &mut BytesMut) -> Result<Step, WireError> {
@@ -167,4 +180,23 @@ impl RequestDecoder {
             Step::Request(args)
         })
     }
+}
+
+/// Splits a complete request's `total` bytes off the buffer; each argument is a zero-copy
+/// slice of them.
+#[inline(always)]
+fn split_request(
+    buf: &mut BytesMut,
+    total: usize,
+    init: &[(usize, usize)],
+    (last_at, last_len): (usize, usize),
+) -> Vec<Bytes> {
+    let mut request = buf.split_to(total).freeze();
+    let mut args = Vec::with_capacity(init.len() + 1);
+    args.extend(init.iter().map(|&(at, len)| request.slice(at..at + len)));
+    // The last argument takes over `request` itself: one reference count change less.
+    request.truncate(last_at + last_len);
+    request.advance(last_at);
+    args.push(request);
+    args
 }

@@ -43,6 +43,73 @@ pub(super) fn recycle(state: &mut MultibulkState, mut spans: Vec<Span>) {
     }
 }
 
+/// Takes the spans allocation the parser state keeps, for [`whole`] to fill.
+pub(super) fn spare_spans(state: &mut MultibulkState) -> Vec<Span> {
+    std::mem::take(&mut state.2.spans)
+}
+
+/// Largest count [`whole`] takes on; larger ones go to the combine parser.
+const WHOLE_MAX_COUNT: u64 = 1024 * 1024;
+
+/// The common case in one pass, without combine: a whole request at the front of `buf`
+/// (`*<count>` with a positive count, every `$<len>` header, data and terminator present),
+/// its numbers written plainly and within the limits. Fills `spans` and returns the request's
+/// length. Anything else (a request still arriving, a sign or leading zero, a length Redis
+/// refuses, `*0`) is `None` with nothing consumed: the combine parser, which keeps partial
+/// state and knows Redis's errors, takes the same bytes from the start. So this only ever
+/// agrees with it, faster.
+pub(super) fn whole(buf: &[u8], limits: Limits, spans: &mut Vec<Span>) -> Option<usize> {
+    spans.clear();
+    let (n, mut at) = plain_header(buf, 0, b'*')?;
+    let unauth_ok = |v: u64, max: u64| limits.authenticated || v <= max;
+    if n == 0 || n > WHOLE_MAX_COUNT || !unauth_ok(n, MAX_UNAUTH_MULTIBULK_LEN as u64) {
+        return None;
+    }
+    for _ in 0..n {
+        let (len, data) = plain_header(buf, at, b'$')?;
+        if len > limits.max_bulk_len || !unauth_ok(len, MAX_UNAUTH_BULK_LEN) {
+            return None;
+        }
+        // Redis skips the two bytes after the data without looking at them.
+        let end = data
+            .checked_add(usize::try_from(len).ok()?)?
+            .checked_add(2)?;
+        if end > buf.len() {
+            return None;
+        }
+        spans.push((data, len as usize));
+        at = end;
+    }
+    Some(at)
+}
+
+/// `<prefix><digits>\r` and one more byte (Redis needs it present, not that it is `\n`) at
+/// `at`: the number and where the next line starts. Only plain numbers: no sign, no leading
+/// zero, at most 18 digits.
+#[inline]
+fn plain_header(buf: &[u8], at: usize, prefix: u8) -> Option<(u64, usize)> {
+    let line = buf.get(at..)?;
+    if *line.first()? != prefix {
+        return None;
+    }
+    let mut n: u64 = 0;
+    let mut i = 1;
+    loop {
+        match *line.get(i)? {
+            b'\r' if i > 1 => break,
+            // A leading zero is only plain as the whole number.
+            b'0' if i == 1 && line.get(2) != Some(&b'\r') => return None,
+            d @ b'0'..=b'9' if i <= 18 => n = n * 10 + u64::from(d - b'0'),
+            _ => return None,
+        }
+        i += 1;
+    }
+    if line.len() < i + 2 {
+        return None;
+    }
+    Some((n, at + i + 2))
+}
+
 /// Redis's checks on a `*<count>` line, in Redis's order. Counts <= 0 give 0.
 fn multibulk_count(line: &[u8], limits: Limits) -> Result<usize, ProtocolError> {
     let n = line

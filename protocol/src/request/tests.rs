@@ -286,6 +286,53 @@ fn behaves_like_redis() {
             Some(InvalidBulkLength),
         ),
         (b"*1\r\n$1048576\r\n", SMALL_MAX, vec![], None),
+        // Whole requests, which the one-pass path takes when they are plain: where it must
+        // step aside for the combine parser, the verdict is the same.
+        (
+            b"*1\r\n$+4\r\nPING\r\n",
+            Limits::default(),
+            vec![],
+            Some(InvalidBulkLength),
+        ),
+        (
+            b"*+1\r\n$4\r\nPING\r\n",
+            Limits::default(),
+            vec![],
+            Some(InvalidMultibulkLength),
+        ),
+        (
+            b"*1\rX$4\rYPING\r\n*2\r\n$0\r\n\r\n$1\r\nx\r\n",
+            Limits::default(),
+            vec![ping(), args(&[b"", b"x"])],
+            None,
+        ),
+        (
+            b"*1\r\n$4\r\nPING\r\n*0\r\n*-1\r\n*1\r\n$4\r\nPING\r\n",
+            Limits::default(),
+            vec![ping(), ping()],
+            None,
+        ),
+        (
+            b"*1\r\n$4\r\nPING\r\n*1\r\n$1048577\r\n",
+            SMALL_MAX,
+            vec![ping()],
+            Some(InvalidBulkLength),
+        ),
+        (
+            b"*1\r\n$1048576\r\n",
+            Limits {
+                authenticated: false,
+                ..SMALL_MAX
+            },
+            vec![],
+            Some(UnauthenticatedBulkLength),
+        ),
+        (
+            b"*1\r\n$20000000000000000000\r\nx\r\n",
+            Limits::default(),
+            vec![],
+            Some(InvalidBulkLength),
+        ),
         (
             b"*1\r\n$1048577\r\n",
             Limits {
