@@ -6,6 +6,10 @@
 //! in the caller's buffer; once it is complete the multibulk parser has produced the offset and
 //! length of every argument, the request's bytes are split off the buffer once and each argument
 //! is a zero-copy slice of them.
+//!
+//! Most requests arrive whole and plain (a pipelined client's). Those are measured in one pass
+//! first, without combine. Whatever that pass does not take on, combine parses from the
+//! request's first byte.
 mod multibulk;
 mod split;
 pub use split::sdssplitargs;
