@@ -328,7 +328,8 @@ impl SentinelActor {
                 out.map(parse::DebugParam::ALL.len());
                 let t = self.shared.timings();
                 for p in parse::DebugParam::ALL {
-                    out.bulk(p.reply_name().as_bytes());
+                    // Redis replies with the names upper-cased.
+                    out.bulk(p.name().to_ascii_uppercase().as_bytes());
                     out.bulk(t.get(p).to_string().as_bytes());
                 }
             }

@@ -325,25 +325,6 @@ impl DebugParam {
         }
     }
 
-    /// The name in `SENTINEL DEBUG`'s reply (upper case).
-    pub fn reply_name(self) -> &'static str {
-        match self {
-            DebugParam::InfoPeriod => "INFO-PERIOD",
-            DebugParam::PingPeriod => "PING-PERIOD",
-            DebugParam::AskPeriod => "ASK-PERIOD",
-            DebugParam::PublishPeriod => "PUBLISH-PERIOD",
-            DebugParam::DefaultDownAfter => "DEFAULT-DOWN-AFTER",
-            DebugParam::DefaultFailoverTimeout => "DEFAULT-FAILOVER-TIMEOUT",
-            DebugParam::TiltTrigger => "TILT-TRIGGER",
-            DebugParam::TiltPeriod => "TILT-PERIOD",
-            DebugParam::SlaveReconfTimeout => "SLAVE-RECONF-TIMEOUT",
-            DebugParam::MinLinkReconnectPeriod => "MIN-LINK-RECONNECT-PERIOD",
-            DebugParam::ElectionTimeout => "ELECTION-TIMEOUT",
-            DebugParam::ScriptMaxRuntime => "SCRIPT-MAX-RUNTIME",
-            DebugParam::ScriptRetryDelay => "SCRIPT-RETRY-DELAY",
-        }
-    }
-
     /// The compiled-in value (ms): [`super::timings::Timings::default`]'s.
     pub fn default_value(self) -> u64 {
         super::timings::Timings::default().get(self)
@@ -1406,9 +1387,14 @@ mod tests {
         let want = D::ALL.iter().map(|&d| (d, d.default_value())).collect();
         assert_eq!(p(&words), Ok(set(want, None)));
         // `SENTINEL DEBUG`'s reply at startup.
+        let upper: Vec<String> = D::ALL
+            .iter()
+            .map(|d| d.name().to_ascii_uppercase())
+            .collect();
         let info: Vec<(&str, u64)> = D::ALL
             .iter()
-            .map(|d| (d.reply_name(), d.default_value()))
+            .zip(&upper)
+            .map(|(d, name)| (name.as_str(), d.default_value()))
             .collect();
         assert_eq!(
             info,
