@@ -37,7 +37,7 @@ const fn sub(
 }
 
 /// Redis 7.0's `sentinel` container and its subcommands, with their arities.
-const SENTINEL_SPEC: CommandSpec = CommandSpec {
+pub(crate) const SENTINEL_SPEC: CommandSpec = CommandSpec {
     name: "sentinel",
     arity: -2,
     flags: ADMIN | SENTINEL | ONLY_SENTINEL,

@@ -98,32 +98,6 @@ pub const HELP: &[&str] = &[
     "    Prints this help.",
 ];
 
-/// The subcommands of 7.0's command table (`src/commands/sentinel-*.json`) with their arity,
-/// counted as Redis counts it (`SENTINEL` and the subcommand included; negative = at least).
-const SUBCOMMANDS: &[(&str, i32)] = &[
-    ("ckquorum", 3),
-    ("config", -3),
-    ("debug", -2),
-    ("failover", 3),
-    ("flushconfig", 2),
-    ("get-master-addr-by-name", 3),
-    ("help", 2),
-    ("info-cache", -3),
-    ("is-master-down-by-addr", 6),
-    ("master", 3),
-    ("masters", 2),
-    ("monitor", 6),
-    ("myid", 2),
-    ("pending-scripts", 2),
-    ("remove", 3),
-    ("replicas", 3),
-    ("reset", 3),
-    ("sentinels", 3),
-    ("set", -5),
-    ("simulate-failure", -3),
-    ("slaves", 3),
-];
-
 /// What a command applies one step at a time, stopping at its first bad step: the steps
 /// before it (to apply, in order) and the error to reply with (`None`: reply `+OK`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -712,7 +686,13 @@ pub fn parse(args: &[Bytes]) -> Result<SentinelCmd, String> {
     let Some(sub) = args.first() else {
         return Err("ERR wrong number of arguments for 'sentinel' command".into());
     };
-    let Some(&(name, arity)) = SUBCOMMANDS.iter().find(|(n, _)| eq(sub, n)) else {
+    // The command table's own entries: the same names and arities the dispatcher checks.
+    let subcommands = crate::cmd::sentinel::SENTINEL_SPEC.subcommands;
+    let Some((name, arity)) = subcommands
+        .iter()
+        .find(|c| eq(sub, c.name))
+        .map(|c| (c.name, c.arity))
+    else {
         return Err(format!(
             "ERR unknown subcommand '{}'. Try SENTINEL HELP.",
             no_newlines(truncate_lossy(sub, 128))
