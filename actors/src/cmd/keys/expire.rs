@@ -80,7 +80,7 @@ mod tests {
             ("TTL k", ":100\r\n"),
             ("EXPIRE k 50 NX", ":0\r\n"),
             ("EXPIRE k 200 LT", ":0\r\n"),
-            ("EXPIRE k 100 GT", ":0\r\n"),
+            ("EXPIRE k 99 GT", ":0\r\n"),
             ("EXPIRE k 200 gt", ":1\r\n"),
             ("EXPIRE k 150 xx lt", ":1\r\n"),
             ("TTL k", ":150\r\n"),
