@@ -125,6 +125,12 @@ impl Session {
         self.resp == Resp::V2 && self.subscribed()
     }
 
+    /// Redis's `CLIENT_SLAVE`: a replica of ours, or a client in MONITOR mode (which Redis
+    /// flags as a replica too).
+    pub fn replica_flagged(&self) -> bool {
+        self.monitor || self.repl == ReplRole::Replica
+    }
+
     pub fn name(&self) -> Option<String> {
         self.handle.as_ref().and_then(|h| h.name())
     }

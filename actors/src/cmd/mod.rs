@@ -487,7 +487,9 @@ impl CommandTable {
         if !ex.session.authenticated && spec.flags & flags::NO_AUTH == 0 {
             return refuse(CmdError::NoAuth);
         }
-        if ex.session.monitor
+        // processCommand: replicas (and MONITOR clients, flagged as replicas) must not
+        // touch the keyspace.
+        if ex.session.replica_flagged()
             && spec.flags & (flags::WRITE | flags::READONLY | flags::MAY_REPLICATE) != 0
         {
             return refuse(CmdError::other(

@@ -29,7 +29,7 @@ fn monitor(ex: &mut Exec, _: Args) -> Result<(), CmdError> {
         ));
     }
     // Already monitoring (or a replica): ignored, without a reply.
-    if ex.session.monitor || ex.session.repl == crate::session::ReplRole::Replica {
+    if ex.session.replica_flagged() {
         return Ok(());
     }
     let Some(h) = ex.session.handle.clone() else {
@@ -56,5 +56,37 @@ pub fn stop(ex: &mut Exec) {
     ex.ks.monitors.retain(|m| m.id != id);
     if let Some(h) = &ex.session.handle {
         h.monitor.store(false, Relaxed);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::cmd::testing::Harness;
+    use crate::session::ReplRole;
+
+    #[test]
+    fn replica_flagged_clients_are_refused_the_keyspace() {
+        let mut h = Harness::new();
+        h.session.monitor = true;
+        h.check(&[
+            ("GET k", "-ERR Replica can't interact with the keyspace\r\n"),
+            (
+                "SET k v",
+                "-ERR Replica can't interact with the keyspace\r\n",
+            ),
+            ("PING", "+PONG\r\n"),
+        ]);
+        // A replica of ours hears nothing back, but the refusal is counted, as in Redis.
+        h.session.monitor = false;
+        h.session.repl = ReplRole::Replica;
+        assert_eq!(h.run(&["GET", "k"]), "");
+        h.session.repl = ReplRole::Normal;
+        let stats = h.run(&["INFO", "commandstats"]);
+        assert!(
+            stats.contains(
+                "cmdstat_get:calls=0,usec=0,usec_per_call=0.00,rejected_calls=2,failed_calls=0"
+            ),
+            "{stats}"
+        );
     }
 }
