@@ -347,6 +347,9 @@ impl<A: Actor> Counted<Addr<A>> {
 #[derive(Debug)]
 pub struct MailboxRegistry {
     boxes: DashMap<String, Arc<Mailbox>>,
+    /// Connections' mailboxes while `mailbox-metrics-connections` is off: listed nowhere, but
+    /// still reached when counting is turned off or on.
+    unlisted: DashMap<String, Arc<Mailbox>>,
     /// `mailbox-metrics`: counting on at all.
     enabled: AtomicBool,
     /// `mailbox-metrics-connections`: each connection listed under `conn/<id>`.
@@ -357,6 +360,7 @@ impl Default for MailboxRegistry {
     fn default() -> Self {
         MailboxRegistry {
             boxes: DashMap::new(),
+            unlisted: DashMap::new(),
             enabled: AtomicBool::new(true),
             connections: AtomicBool::new(true),
         }
@@ -370,48 +374,63 @@ impl MailboxRegistry {
 
     /// Registers (or finds again) the mailbox called `name`.
     pub fn register(&self, name: impl Into<String>) -> Arc<Mailbox> {
-        let name = name.into();
-        self.boxes
-            .entry(name.clone())
+        Self::register_in(&self.boxes, name.into(), self.enabled.load(Relaxed))
+    }
+
+    fn register_in(map: &DashMap<String, Arc<Mailbox>>, name: String, on: bool) -> Arc<Mailbox> {
+        map.entry(name.clone())
             .or_insert_with(|| {
                 let m = Mailbox::new(name);
-                m.set_enabled(self.enabled.load(Relaxed));
+                m.set_enabled(on);
                 Arc::new(m)
             })
             .clone()
     }
 
     /// A client connection's mailbox: registered like any other, unless per-connection detail
-    /// is off, when it counts for its connection alone and is listed nowhere.
+    /// is off, when it is listed nowhere.
     pub fn register_connection(&self, name: impl Into<String>) -> Arc<Mailbox> {
-        if self.connections.load(Relaxed) {
-            return self.register(name);
-        }
-        let m = Mailbox::new(name.into());
-        m.set_enabled(self.enabled.load(Relaxed));
-        Arc::new(m)
+        let map = if self.connections.load(Relaxed) {
+            &self.boxes
+        } else {
+            &self.unlisted
+        };
+        Self::register_in(map, name.into(), self.enabled.load(Relaxed))
     }
 
-    /// `mailbox-metrics yes|no`: every mailbox, and those registered later.
+    /// `mailbox-metrics yes|no`: every mailbox, listed or not, and those registered later.
     pub fn set_enabled(&self, on: bool) {
         self.enabled.store(on, Relaxed);
-        for m in self.boxes.iter() {
+        for m in self.boxes.iter().chain(self.unlisted.iter()) {
             m.set_enabled(on);
         }
     }
 
-    /// `mailbox-metrics-connections yes|no`: off forgets the listed connections at once;
-    /// on lists connections accepted from then on.
+    /// `mailbox-metrics-connections yes|no`: off unlists the connections at once, on lists
+    /// them again.
     pub fn set_connection_detail(&self, on: bool) {
         self.connections.store(on, Relaxed);
-        if !on {
-            self.boxes.retain(|name, _| kind_of(name) != "conn");
+        let (from, to) = if on {
+            (&self.unlisted, &self.boxes)
+        } else {
+            (&self.boxes, &self.unlisted)
+        };
+        let moved: Vec<String> = from
+            .iter()
+            .filter(|m| kind_of(m.key()) == "conn")
+            .map(|m| m.key().clone())
+            .collect();
+        for name in moved {
+            if let Some((name, m)) = from.remove(&name) {
+                to.insert(name, m);
+            }
         }
     }
 
     /// Forgets a mailbox whose actor stopped.
     pub fn unregister(&self, name: &str) {
         self.boxes.remove(name);
+        self.unlisted.remove(name);
     }
 
     pub fn get(&self, name: &str) -> Option<Arc<Mailbox>> {
@@ -426,7 +445,7 @@ impl MailboxRegistry {
     }
 
     pub fn reset(&self) {
-        for m in self.boxes.iter() {
+        for m in self.boxes.iter().chain(self.unlisted.iter()) {
             m.reset();
         }
     }
@@ -549,6 +568,20 @@ mod tests {
         assert_eq!(hidden.queued(), 1);
         let names: Vec<_> = reg.snapshots().into_iter().map(|s| s.name).collect();
         assert_eq!(names, ["keyspace/0"]);
+        // Unlisted, but still switched off and on with everything else.
+        reg.set_enabled(false);
+        hidden.sent();
+        assert_eq!(hidden.queued(), 1);
+        reg.set_enabled(true);
+        // Listed again: both connections, old and new.
+        reg.set_connection_detail(true);
+        let names: Vec<_> = reg.snapshots().into_iter().map(|s| s.name).collect();
+        assert_eq!(names, ["conn/1", "conn/2", "keyspace/0"]);
+        reg.unregister("conn/2");
+        reg.set_connection_detail(false);
+        reg.set_connection_detail(true);
+        let names: Vec<_> = reg.snapshots().into_iter().map(|s| s.name).collect();
+        assert_eq!(names, ["conn/1", "keyspace/0"]);
     }
 
     #[actix_rt::test]
