@@ -288,17 +288,17 @@ pub fn start(
             master: Some(master),
         });
     }
-    let peer = KeyspacePeer {
-        executor: keyspace.clone().recipient(),
-        gone: keyspace.clone().recipient(),
-        mailbox: peer_mailbox,
-    };
+    let peer = KeyspacePeer::new(
+        keyspace.clone().recipient(),
+        keyspace.clone().recipient(),
+        peer_mailbox.clone(),
+    );
     let listeners = Listeners::start(server.clone(), peer, backlog, sockets, t.port)?;
     let metrics = MetricsEndpoint::new(Sources {
         server: server.clone(),
         keyspace: Some(::actors::metrics::Counted::new(
             keyspace.clone().recipient(),
-            listeners.peer.mailbox.clone(),
+            peer_mailbox,
         )),
         sentinel: None,
     });
@@ -345,11 +345,11 @@ pub fn start_sentinel(
     });
     let mailbox = sentinel.mailbox();
     let sentinel = sentinel.start();
-    let peer = KeyspacePeer {
-        executor: sentinel.clone().recipient(),
-        gone: sentinel.clone().recipient(),
+    let peer = KeyspacePeer::new(
+        sentinel.clone().recipient(),
+        sentinel.clone().recipient(),
         mailbox,
-    };
+    );
     let listeners = Listeners::start(server.clone(), peer, backlog, sockets, t.port)?;
     metrics
         .apply(t.metrics_port, &t.metrics_bind)

@@ -35,6 +35,9 @@ pub struct Mailbox {
     /// `seq_sent` at the last reset, less what was then still queued or in flight: `sent` is
     /// `seq_sent - sent_base`, so a send moves one counter, not two.
     sent_base: AtomicU64,
+    /// Timer passes and self-counted messages ([`Mailbox::tick`]): sent and taken up at once,
+    /// so they never queue and stay out of the sequence numbers.
+    ticks: AtomicU64,
     handled: AtomicU64,
     refused: AtomicU64,
     max_queued: AtomicU64,
@@ -73,6 +76,7 @@ impl Mailbox {
         Mailbox {
             name,
             sent_base: AtomicU64::new(0),
+            ticks: AtomicU64::new(0),
             handled: AtomicU64::new(0),
             refused: AtomicU64::new(0),
             max_queued: AtomicU64::new(0),
@@ -114,11 +118,15 @@ impl Mailbox {
         }
     }
 
-    /// A timer pass, which actix runs outside the mailbox: counted as a message the actor sent
-    /// itself and took up at once, so that handled never exceeds sent.
+    /// A timer pass, which actix runs outside the mailbox, or a message nobody counted on the
+    /// way in: counted as sent and taken up at once, so that handled never exceeds sent. It
+    /// never waited, so the queue and its oldest wait are left alone.
     pub fn tick(self: &Arc<Self>) -> Handling {
-        self.sent();
-        self.handling()
+        let h = self.open();
+        if h.mailbox.is_some() {
+            bump(&self.ticks, 1);
+        }
+        h
     }
 
     /// A message about to be sent to an actor that is (`open`) or is not alive any more.
@@ -137,6 +145,16 @@ impl Mailbox {
 
     /// Opens the guard a handler holds while it works on one message.
     pub fn handling(self: &Arc<Self>) -> Handling {
+        let h = self.open();
+        // Clamped: a message sent before counting was turned on is not in `seq_sent`.
+        if h.mailbox.is_some() && self.seq_started.load(Relaxed) < self.seq_sent.load(Relaxed) {
+            bump(&self.seq_started, 1);
+        }
+        h
+    }
+
+    /// The guard of one handled message, without saying where the message came from.
+    fn open(self: &Arc<Self>) -> Handling {
         let start = Stamp::now();
         if !self.enabled.load(Relaxed) {
             return Handling {
@@ -145,10 +163,6 @@ impl Mailbox {
             };
         }
         bump(&self.in_flight, 1);
-        // Clamped: a message sent before counting was turned on is not in `seq_sent`.
-        if self.seq_started.load(Relaxed) < self.seq_sent.load(Relaxed) {
-            bump(&self.seq_started, 1);
-        }
         Handling {
             mailbox: Some(self.clone()),
             start,
@@ -173,6 +187,7 @@ impl Mailbox {
         let kept = queued + self.in_flight.load(Relaxed);
         self.sent_base
             .store(self.seq_sent.load(Relaxed).saturating_sub(kept), Relaxed);
+        self.ticks.store(0, Relaxed);
         self.handled.store(0, Relaxed);
         self.refused.store(0, Relaxed);
         self.max_queued.store(queued, Relaxed);
@@ -228,7 +243,8 @@ impl Mailbox {
             sent: self
                 .seq_sent
                 .load(Relaxed)
-                .saturating_sub(self.sent_base.load(Relaxed)),
+                .saturating_sub(self.sent_base.load(Relaxed))
+                + self.ticks.load(Relaxed),
             handled: self.handled.load(Relaxed),
             queued: self.queued(),
             max_queued: self.max_queued.load(Relaxed),
@@ -534,6 +550,17 @@ mod tests {
     fn ticks_count_as_sent_and_handled() {
         let m = MailboxRegistry::new().register("sentinel/mymaster");
         drop(m.tick());
+        let s = m.snapshot();
+        assert_eq!((s.sent, s.handled, s.queued), (1, 1, 0));
+        // A timer pass while a message waits does not take the waiting message's place.
+        m.sent();
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        drop(m.tick());
+        let s = m.snapshot();
+        assert_eq!((s.sent, s.handled, s.queued), (3, 2, 1));
+        assert!(s.oldest_wait_us >= 2000, "{}", s.oldest_wait_us);
+        m.reset();
+        drop(m.handling());
         let s = m.snapshot();
         assert_eq!((s.sent, s.handled, s.queued), (1, 1, 0));
     }

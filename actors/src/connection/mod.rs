@@ -12,7 +12,7 @@ pub mod codec;
 use crate::clients::{ClientHandle, Kill};
 use crate::config::{OutputBufferLimit, OBUF_NORMAL, OBUF_PUBSUB, OBUF_REPLICA};
 use crate::keyspace::{ClientGone, Execute, Executed};
-use crate::metrics::Mailbox;
+use crate::metrics::{Counted, Mailbox};
 use crate::pubsub::Deliver;
 use crate::server::ServerContext;
 use crate::session::Session;
@@ -35,9 +35,22 @@ use tokio_util::codec::FramedRead;
 /// mailbox they count against.
 #[derive(Clone)]
 pub struct KeyspacePeer {
-    pub executor: Recipient<Execute>,
-    pub gone: Recipient<ClientGone>,
-    pub mailbox: Arc<Mailbox>,
+    executor: Counted<Recipient<Execute>>,
+    gone: Counted<Recipient<ClientGone>>,
+}
+
+impl KeyspacePeer {
+    /// Both recipients are the keyspace (or a Sentinel), counted in its `mailbox`.
+    pub fn new(
+        executor: Recipient<Execute>,
+        gone: Recipient<ClientGone>,
+        mailbox: Arc<Mailbox>,
+    ) -> Self {
+        KeyspacePeer {
+            executor: Counted::new(executor, mailbox.clone()),
+            gone: Counted::new(gone, mailbox),
+        }
+    }
 }
 
 pub struct ConnectionActor<W: AsyncWrite + Unpin + 'static> {
@@ -282,7 +295,6 @@ impl<W: AsyncWrite + Unpin + 'static> Actor for ConnectionActor<W> {
         if self.subscribed || self.session.is_none() {
             self.server.pubsub.remove_client(id);
         }
-        self.keyspace.mailbox.sent();
         self.keyspace.gone.do_send(ClientGone { id });
     }
 }
@@ -291,8 +303,8 @@ impl<W: AsyncWrite + Unpin + 'static> StreamHandler<Result<Batch, ReadError>>
     for ConnectionActor<W>
 {
     fn handle(&mut self, item: Result<Batch, ReadError>, ctx: &mut Self::Context) {
-        self.mailbox.sent();
-        let h = self.mailbox.handling();
+        // Read by the actor's own stream: counted here as sent and taken up at once.
+        let h = self.mailbox.tick();
         self.last_activity = h.started();
         match item {
             Ok(cmds) => {
@@ -395,7 +407,6 @@ impl<W: AsyncWrite + Unpin + 'static> ConnectionActor<W> {
             return;
         };
         let out = std::mem::take(&mut self.spare);
-        self.keyspace.mailbox.sent();
         let fut = self.keyspace.executor.send(Execute { session, cmds, out });
         ctx.spawn(fut.into_actor(self).map(|res, act, ctx| match res {
             Ok(Executed { session, mut out }) => {
@@ -417,7 +428,6 @@ impl<W: AsyncWrite + Unpin + 'static> ConnectionActor<W> {
                 }
             }
             Err(e) => {
-                act.keyspace.mailbox.refused();
                 slog::warn!(act.log, "Keyspace unavailable"; "error" => %e);
                 ctx.stop();
             }
@@ -429,8 +439,8 @@ impl<W: AsyncWrite + Unpin + 'static> Handler<Deliver> for ConnectionActor<W> {
     type Result = ();
 
     fn handle(&mut self, msg: Deliver, ctx: &mut Self::Context) {
-        self.mailbox.sent();
-        let _h = self.mailbox.handling();
+        // Publishers send plain recipients: counted here as sent and taken up at once.
+        let _h = self.mailbox.tick();
         if self.closing {
             return;
         }

@@ -99,11 +99,11 @@ fn connect_with_pipe(
     let probe = probe.start();
     let (client, sock) = tokio::io::duplex(pipe);
     let (r, w) = tokio::io::split(sock);
-    let peer = KeyspacePeer {
-        executor: probe.clone().recipient(),
-        gone: probe.recipient(),
-        mailbox: server.mailboxes.register("keyspace/probe"),
-    };
+    let peer = KeyspacePeer::new(
+        probe.clone().recipient(),
+        probe.recipient(),
+        server.mailboxes.register("keyspace/probe"),
+    );
     let addr = ConnectionActor::start(r, w, |k, d| handle(7, k, d), server.clone(), peer);
     (client, batches, addr)
 }
@@ -281,11 +281,11 @@ async fn input_piling_up_behind_a_blocked_batch_is_capped_by_the_query_buffer_li
     let stuck = Stuck.start();
     let (mut c, sock) = tokio::io::duplex(64 * 1024);
     let (r, w) = tokio::io::split(sock);
-    let peer = KeyspacePeer {
-        executor: stuck.clone().recipient(),
-        gone: stuck.recipient(),
-        mailbox: server.mailboxes.register("keyspace/stuck"),
-    };
+    let peer = KeyspacePeer::new(
+        stuck.clone().recipient(),
+        stuck.recipient(),
+        server.mailboxes.register("keyspace/stuck"),
+    );
     ConnectionActor::start(r, w, |k, d| handle(7, k, d), server.clone(), peer);
     c.write_all(b"BLPOP q 0\r\n").await.unwrap();
     actix_rt::time::sleep(Duration::from_millis(20)).await;

@@ -65,11 +65,11 @@ fn start_listener(server: Arc<ServerContext>) -> SocketAddr {
     let sock = bind("127.0.0.1:0".parse().unwrap(), 16).unwrap();
     let local = sock.local_addr().unwrap();
     let probe = Probe.start();
-    let peer = KeyspacePeer {
-        executor: probe.clone().recipient(),
-        gone: probe.recipient(),
-        mailbox: server.mailboxes.register("keyspace/probe"),
-    };
+    let peer = KeyspacePeer::new(
+        probe.clone().recipient(),
+        probe.recipient(),
+        server.mailboxes.register("keyspace/probe"),
+    );
     ListenerActor::new(sock, server, peer).unwrap().start();
     local
 }
