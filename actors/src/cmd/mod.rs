@@ -487,15 +487,6 @@ impl CommandTable {
         if !ex.session.authenticated && spec.flags & flags::NO_AUTH == 0 {
             return refuse(CmdError::NoAuth);
         }
-        // processCommand: replicas (and MONITOR clients, flagged as replicas) must not
-        // touch the keyspace.
-        if ex.session.replica_flagged()
-            && spec.flags & (flags::WRITE | flags::READONLY | flags::MAY_REPLICATE) != 0
-        {
-            return refuse(CmdError::other(
-                "ERR Replica can't interact with the keyspace",
-            ));
-        }
         if spec.flags & flags::WRITE != 0 || spec.name == "ping" {
             if let Some(e) = disk_error(ex.ks, ex.server) {
                 return refuse(e);
@@ -508,6 +499,15 @@ impl CommandTable {
             return refuse(CmdError::other(format!(
                 "ERR Can't execute '{name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"
             )));
+        }
+        // processCommand: replicas (and MONITOR clients, flagged as replicas) must not touch
+        // the keyspace; checked after the pub/sub context, as there.
+        if ex.session.replica_flagged()
+            && spec.flags & (flags::WRITE | flags::READONLY | flags::MAY_REPLICATE) != 0
+        {
+            return refuse(CmdError::other(
+                "ERR Replica can't interact with the keyspace",
+            ));
         }
         Ok(found)
     }

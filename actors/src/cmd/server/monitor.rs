@@ -76,6 +76,15 @@ mod tests {
             ),
             ("PING", "+PONG\r\n"),
         ]);
+        // The pub/sub context is checked first, as in Redis.
+        h.session.monitor = false;
+        h.run(&["SUBSCRIBE", "c"]);
+        h.session.monitor = true;
+        h.check(&[(
+            "PUBLISH c m",
+            "-ERR Can't execute 'publish': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context\r\n",
+        )]);
+        h.run(&["UNSUBSCRIBE"]);
         // A replica of ours hears nothing back, but the refusal is counted, as in Redis.
         h.session.monitor = false;
         h.session.repl = ReplRole::Replica;
