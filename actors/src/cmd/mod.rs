@@ -685,18 +685,21 @@ fn trace_call(
         ks.latency
             .add_if_needed(&ks.trace_cfg, event, usec / 1000, now_s);
     }
-    let slow = ks.trace_cfg.slowlog_slower_than;
-    if !parked && spec.flags & flags::SKIP_SLOWLOG == 0 && slow >= 0 && usec as i64 >= slow {
-        let redacted = crate::trace::redacted(args);
-        let shown = redacted.as_deref().unwrap_or(args);
+    // As slowlogPushEntryIfNeeded: the threshold is checked inside, and a smaller
+    // slowlog-max-len trims the log after any command it could log, even a fast one. The
+    // entry (with its redaction) is built only if it is logged.
+    if !parked && spec.flags & flags::SKIP_SLOWLOG == 0 {
         let handle = ex.session.handle.as_deref();
-        let entry = |id| crate::trace::SlowEntry {
-            id,
-            time: ex.now / 1000,
-            duration_us: usec,
-            args: crate::trace::slowlog_args(shown),
-            peer: handle.map(|h| h.addr.to_string()).unwrap_or_default(),
-            name: handle.and_then(|h| h.name()).unwrap_or_default(),
+        let entry = |id| {
+            let redacted = crate::trace::redacted(args);
+            crate::trace::SlowEntry {
+                id,
+                time: ex.now / 1000,
+                duration_us: usec,
+                args: crate::trace::slowlog_args(redacted.as_deref().unwrap_or(args)),
+                peer: handle.map(|h| h.addr.to_string()).unwrap_or_default(),
+                name: handle.and_then(|h| h.name()).unwrap_or_default(),
+            }
         };
         ex.ks.slowlog.push_if_needed(&ex.ks.trace_cfg, usec, entry);
     }
