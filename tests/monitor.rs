@@ -59,6 +59,9 @@ fn session(kind: Kind) -> Vec<String> {
         &[b"MULTI"],
         &[b"INCR", b"n"],
         &[b"EXEC"],
+        // A refused EXEC is shown too (execCommandAbort feeds the monitors).
+        &[b"MULTI"],
+        &[b"EXEC", b"x"],
         &[b"CLIENT", b"ID"],
         &[b"PING"],
     ];

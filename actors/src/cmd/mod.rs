@@ -465,6 +465,10 @@ impl CommandTable {
         // Only where EXEC exists: a Sentinel has none and just calls it unknown.
         if args[0].eq_ignore_ascii_case(b"exec") && self.lookup(b"exec").is_some() {
             transactions::discard_state(ex);
+            // execCommandAbort: call() never saw it, so the monitors are fed here.
+            if !ex.ks.monitors.is_empty() {
+                feed_monitors(ex, args);
+            }
             let msg = e.to_string();
             let msg = msg.strip_prefix("ERR ").unwrap_or(&msg);
             return CmdError::other(format!("EXECABORT Transaction discarded because of: {msg}"));
