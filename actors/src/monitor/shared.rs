@@ -41,6 +41,9 @@ pub struct Shared {
     pub server: Arc<ServerContext>,
 }
 
+/// One pass of Redis's `sentinelTimer` at the default `hz` 10.
+const TIMER_PASS_MS: u64 = 100;
+
 impl Shared {
     pub fn new(myid: String, current_epoch: u64, port: u16, server: Arc<ServerContext>) -> Self {
         Shared {
@@ -79,7 +82,7 @@ impl Shared {
         }
     }
 
-    /// `sentinelCheckTiltCondition`, run by whichever actor's timer passes first: a gap of
+    /// `sentinelCheckTiltCondition`, run by whichever actor's timer passes first in a pass: a gap of
     /// more than `tilt-trigger` (2 s) since the last pass (the process was stalled) or a clock
     /// that went back means TILT, raised again (and its clock restarted) on every such gap, as
     /// Redis does; it is left once `tilt-period` (30 s) has passed since the last one
@@ -90,7 +93,13 @@ impl Shared {
             tilt_period,
             ..
         } = self.timings();
-        let prev = self.last_pass.swap(now, Ordering::SeqCst);
+        // The monitors' and the Sentinel's timers all call this; calls within one pass of
+        // Redis's timer are that pass, so a gap is measured between passes, not callers.
+        let prev = self.last_pass.load(Ordering::SeqCst);
+        if prev != 0 && (prev..prev + TIMER_PASS_MS).contains(&now) {
+            return None;
+        }
+        self.last_pass.store(now, Ordering::SeqCst);
         if prev == 0 {
             return None;
         }
@@ -226,5 +235,33 @@ mod tests {
             assert_eq!(got, want, "at {}", now - t0);
         }
         assert!(!s.in_tilt());
+    }
+
+    #[test]
+    fn tilt_is_checked_once_per_timer_pass_whoever_calls() {
+        let server = Arc::new(ServerContext::new(
+            Arc::new(FixedConfig(Arc::new(Tunables::default()))),
+            slog::Logger::root(slog::Discard, slog::o!()),
+            || 0,
+        ));
+        let s = Shared::new("x".repeat(40), 0, 26379, server);
+        // SENTINEL DEBUG tilt-trigger 1: every pass is a "stall", as in Redis.
+        s.set_timings(&[(crate::sentinel::command::DebugParam::TiltTrigger, 1)]);
+        let t0 = 1_000_000;
+        let cases = [
+            (t0, None),
+            (t0 + 10, None),
+            (t0 + 60, None),
+            (t0 + 100, Some("+tilt")),
+            (t0 + 150, None),
+            (t0 + 199, None),
+            (t0 + 200, Some("+tilt")),
+            // A clock that went back is a new pass at once.
+            (t0 + 150, Some("+tilt")),
+        ];
+        for (now, want) in cases {
+            let got = s.check_tilt(now).map(|e| e.kind);
+            assert_eq!(got, want, "at {}", now - t0);
+        }
     }
 }
