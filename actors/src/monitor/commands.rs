@@ -394,10 +394,8 @@ impl SentinelActor {
             .map(|(_, m)| m.send(ResetMaster))
             .collect();
         later(
-            wrap_future(futures_join(sends)).map(move |_, act: &mut SentinelActor, _| -> Reply {
-                if count > 0 {
-                    let _ = act.flush_config();
-                }
+            // Redis only replies: the file is rewritten by whatever changes the state next.
+            wrap_future(futures_join(sends)).map(move |_, _: &mut SentinelActor, _| -> Reply {
                 Box::new(move |out: &mut ReplyWriter| out.int(count))
             }),
         )
