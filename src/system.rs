@@ -12,7 +12,6 @@ use std::io;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::sync::{Arc, Mutex};
 
-/// The running server's actors.
 /// `mailbox-metrics` and `mailbox-metrics-connections` take effect on CONFIG SET.
 pub fn apply_mailbox_settings(cfg: &crate::config::ServerConfig, server: &Arc<ServerContext>) {
     for name in ["mailbox-metrics", "mailbox-metrics-connections"] {
@@ -30,6 +29,7 @@ pub fn apply_mailbox_settings(cfg: &crate::config::ServerConfig, server: &Arc<Se
     }
 }
 
+/// The running server's actors.
 pub struct Running {
     pub server: Arc<ServerContext>,
     pub keyspace: Addr<KeyspaceActor>,

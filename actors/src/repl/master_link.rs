@@ -121,12 +121,12 @@ pub struct MasterLink {
 }
 
 impl MasterLink {
-    /// The PSYNC will ask the target to take over (FAILOVER).
     /// Its mailbox, for the keyspace to count what it sends.
     pub fn mailbox(&self) -> Arc<Mailbox> {
         self.mailbox.clone()
     }
 
+    /// The PSYNC will ask the target to take over (FAILOVER).
     pub fn failing_over(mut self) -> Self {
         self.failover = true;
         self
