@@ -300,6 +300,7 @@ impl DebugParam {
     }
 
     /// The compiled-in value (ms): [`super::timings::Timings::default`]'s.
+    #[cfg(test)]
     pub fn default_value(self) -> u64 {
         super::timings::Timings::default().get(self)
     }

@@ -262,7 +262,9 @@ impl SentinelConfig {
     }
 
     /// The `sentinel` lines CONFIG REWRITE writes, in Redis's order; settings at their default
-    /// are left out, state (epochs, known instances) always written.
+    /// are left out, state (epochs, known instances) always written. (Tests; the Sentinel
+    /// writes against the current defaults, [`Self::rewrite_lines_with`].)
+    #[cfg(test)]
     pub fn rewrite_lines(&self) -> Vec<String> {
         self.rewrite_lines_with(DEFAULT_DOWN_AFTER, DEFAULT_FAILOVER_TIMEOUT)
     }
