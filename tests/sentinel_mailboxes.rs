@@ -108,6 +108,15 @@ fn a_sentinel_lists_and_counts_its_mailboxes() {
         info.contains(&format!("\r\nmailbox_sentinel/{MASTER_NAME}:")),
         "{info}"
     );
+    // Parsable as INFO: one `:` per field line, though names such as the listener's hold an
+    // address.
+    assert!(info.contains("\r\nmailbox_listener/"), "{info}");
+    for l in info
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
+        assert_eq!(l.matches(':').count(), 1, "{l}");
+    }
     let every = text_of(&s.cmd(&["INFO", "everything"]));
     assert!(every.contains("# Sentinel\r\n"), "{every}");
     assert!(every.contains("\r\n# Mailboxes\r\n"), "{every}");

@@ -685,7 +685,9 @@ pub fn mailboxes(snaps: &[MailboxSnapshot], o: &mut String) {
         for s in busiest.iter().filter(|s| kind_of(&s.name) == *kind).take(5) {
             line(
                 o,
-                &format!("mailbox_{}", s.name),
+                // An INFO field name must not hold the `:` that ends it: addresses' ports are
+                // joined with `_` here (MAILBOX GET takes the real name).
+                &format!("mailbox_{}", s.name.replace(':', "_")),
                 format!(
                     "queued={},max_queued={},oldest_wait_us={},sent={},handled={},in_flight={},refused={},busy_us={},p50_us={:.3},p99_us={:.3},max_us={:.3}",
                     s.queued, s.max_queued, s.oldest_wait_us, s.sent, s.handled, s.in_flight,
