@@ -108,45 +108,42 @@ pub fn timestamp() -> String {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default();
-    let secs = now.as_secs() as libc::time_t;
-    // SAFETY: localtime_r fills the zeroed tm we own; strftime writes within the buffer size.
-    unsafe {
-        let mut tm: libc::tm = std::mem::zeroed();
-        libc::localtime_r(&secs, &mut tm);
-        let mut buf = [0u8; 64];
-        let n = libc::strftime(
-            buf.as_mut_ptr() as *mut libc::c_char,
-            buf.len(),
-            c"%d %b %Y %H:%M:%S.".as_ptr(),
-            &tm,
-        );
-        format!(
-            "{}{:03}",
-            String::from_utf8_lossy(&buf[..n]),
-            now.subsec_millis()
-        )
-    }
+    format!(
+        "{}{:03}",
+        strftime(now, c"%d %b %Y %H:%M:%S.", false),
+        now.subsec_millis()
+    )
 }
 
 /// `2026-11-24T22:36:07.087Z`: UTC, milliseconds.
 pub fn utc_timestamp(now: std::time::Duration) -> String {
+    format!(
+        "{}.{:03}Z",
+        strftime(now, c"%Y-%m-%dT%H:%M:%S", true),
+        now.subsec_millis()
+    )
+}
+
+/// The whole seconds of `now` (since the epoch) through strftime, in UTC or local time.
+fn strftime(now: std::time::Duration, format: &std::ffi::CStr, utc: bool) -> String {
     let secs = now.as_secs() as libc::time_t;
-    // SAFETY: gmtime_r fills the zeroed tm we own; strftime writes within the buffer size.
+    // SAFETY: gmtime_r/localtime_r fill the zeroed tm we own; strftime writes within the
+    // buffer's size and returns how much it wrote.
     unsafe {
         let mut tm: libc::tm = std::mem::zeroed();
-        libc::gmtime_r(&secs, &mut tm);
+        if utc {
+            libc::gmtime_r(&secs, &mut tm);
+        } else {
+            libc::localtime_r(&secs, &mut tm);
+        }
         let mut buf = [0u8; 64];
         let n = libc::strftime(
             buf.as_mut_ptr() as *mut libc::c_char,
             buf.len(),
-            c"%Y-%m-%dT%H:%M:%S".as_ptr(),
+            format.as_ptr(),
             &tm,
         );
-        format!(
-            "{}.{:03}Z",
-            String::from_utf8_lossy(&buf[..n]),
-            now.subsec_millis()
-        )
+        String::from_utf8_lossy(&buf[..n]).into_owned()
     }
 }
 
