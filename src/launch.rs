@@ -40,28 +40,26 @@ pub fn main(args: &[String], sentinel_binary: bool, used_memory: fn() -> u64) ->
 /// Reports a configuration failure as Redis does: unreadable files are a warning log line on
 /// standard output (the log is not set up yet), everything else the FATAL CONFIG FILE block.
 pub(crate) fn fatal(e: &ConfigError) -> i32 {
-    match e {
-        ConfigError::Open { .. } | ConfigError::Stdin(_) => {
-            let line = crate::log::format_line(
-                std::process::id(),
-                'C',
-                slog::Level::Warning,
-                &e.to_string(),
-            );
-            println!("{line}");
-        }
+    let role = match e {
+        ConfigError::Open { .. } | ConfigError::Stdin(_) => Some('C'),
         // Sentinel's own checks are warnings in its log format, as `sentinelCheckConfigFile`
         // writes them.
         ConfigError::SentinelWithoutConfigFile | ConfigError::SentinelConfigNotWritable { .. } => {
-            let line = crate::log::format_line(
-                std::process::id(),
-                'X',
-                slog::Level::Warning,
-                &e.to_string(),
-            );
-            println!("{line}");
+            Some('X')
         }
-        _ => eprintln!("{e}"),
+        _ => None,
+    };
+    match role {
+        Some(role) => println!(
+            "{}",
+            crate::log::format_line(
+                std::process::id(),
+                role,
+                slog::Level::Warning,
+                &e.to_string()
+            )
+        ),
+        None => eprintln!("{e}"),
     }
     e.exit_status()
 }
