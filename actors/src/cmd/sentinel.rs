@@ -16,7 +16,7 @@
 
 use super::connection::hello;
 use super::flags::*;
-use super::table::{spec, NO_KEYS};
+use super::table::{container, spec, NO_KEYS};
 use super::{Args, CmdError, CommandSpec, Effect, Exec};
 
 /// Flags of the SENTINEL subcommands (HELP has `loading stale` instead of `admin`).
@@ -37,18 +37,13 @@ const fn sub(
 }
 
 /// Redis 7.0's `sentinel` container and its subcommands, with their arities.
-pub(crate) const SENTINEL_SPEC: CommandSpec = CommandSpec {
-    name: "sentinel",
-    arity: -2,
-    flags: ADMIN | SENTINEL | ONLY_SENTINEL,
-    first_key: 0,
-    last_key: 0,
-    step: 0,
-    group: "sentinel",
-    since: "2.8.4",
-    summary: "A container for Sentinel commands",
-    handler: |_, _| Err(CmdError::Syntax),
-    subcommands: &[
+pub(crate) const SENTINEL_SPEC: CommandSpec = container(
+    "sentinel",
+    ADMIN | SENTINEL | ONLY_SENTINEL,
+    "sentinel",
+    "2.8.4",
+    "A container for Sentinel commands",
+    &[
         sub("ckquorum", 3, SUB, "2.8.4", "Check for a Sentinel quorum"),
         sub("config", -3, SUB, "6.2.0", "Configure Sentinel"),
         sub(
@@ -119,7 +114,7 @@ pub(crate) const SENTINEL_SPEC: CommandSpec = CommandSpec {
         ),
         sub("slaves", 3, SUB, "2.8.0", "List the monitored slaves"),
     ],
-};
+);
 
 pub static COMMANDS: &[CommandSpec] = &[
     SENTINEL_SPEC,

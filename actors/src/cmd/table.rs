@@ -47,6 +47,31 @@ pub const fn spec(
     }
 }
 
+/// A container command (CONFIG, SLOWLOG, ...): at least a subcommand, no keys; the container
+/// alone is never run, its subcommands are.
+pub const fn container(
+    name: &'static str,
+    flags: u32,
+    group: &'static str,
+    since: &'static str,
+    summary: &'static str,
+    subcommands: &'static [CommandSpec],
+) -> CommandSpec {
+    CommandSpec {
+        name,
+        arity: -2,
+        flags,
+        first_key: 0,
+        last_key: 0,
+        step: 0,
+        group,
+        summary,
+        since,
+        handler: |_, _| Err(super::CmdError::Syntax),
+        subcommands,
+    }
+}
+
 /// No keys.
 pub const NO_KEYS: (i32, i32, i32) = (0, 0, 0);
 /// One key, the first argument.

@@ -12,7 +12,7 @@
 
 use crate::clients::{ClientHandle, Kill};
 use crate::cmd::flags::*;
-use crate::cmd::table::{spec, NO_KEYS};
+use crate::cmd::table::{container, spec, NO_KEYS};
 use crate::cmd::{Args, CmdError, CommandSpec, Exec};
 use crate::keyspace::value::parse_i64_strict;
 use crate::session::ReplyMode;
@@ -21,18 +21,13 @@ use std::sync::atomic::Ordering::Relaxed;
 
 const F: u32 = NOSCRIPT | LOADING | STALE;
 
-pub const SPEC: CommandSpec = CommandSpec {
-    name: "client",
-    arity: -2,
-    flags: SENTINEL,
-    first_key: 0,
-    last_key: 0,
-    step: 0,
-    group: "connection",
-    since: "2.4.0",
-    summary: "A container for client connection commands",
-    handler: |_, _| Err(CmdError::Syntax),
-    subcommands: &[
+pub const SPEC: CommandSpec = container(
+    "client",
+    SENTINEL,
+    "connection",
+    "2.4.0",
+    "A container for client connection commands",
+    &[
         spec("id", 2, F, NO_KEYS, "connection", "5.0.0", "Returns the client ID for the current connection", id),
         spec("getname", 2, F, NO_KEYS, "connection", "2.6.9", "Get the current connection name", getname),
         spec("setname", 3, F, NO_KEYS, "connection", "2.6.9", "Set the current connection name", setname),
@@ -48,7 +43,7 @@ pub const SPEC: CommandSpec = CommandSpec {
         spec("unpause", 2, ADMIN | F, NO_KEYS, "connection", "6.2.0", "Resume processing of clients that were paused", unpause),
         spec("help", 2, LOADING | STALE, NO_KEYS, "connection", "5.0.0", "Show helpful text about the different subcommands", help),
     ],
-};
+);
 
 /// Redis's rule for client names: printable ASCII without spaces.
 pub fn validate_name(name: &[u8]) -> Result<(), CmdError> {

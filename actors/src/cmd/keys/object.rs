@@ -8,25 +8,20 @@
 //! policy checks and their errors are Redis's.
 
 use crate::cmd::flags::*;
-use crate::cmd::table::spec;
+use crate::cmd::table::{container, spec};
 use crate::cmd::{Args, CmdError, CommandSpec, Exec};
 use crate::keyspace::db::Entry;
 use crate::keyspace::value::{parse_i64_strict, Value};
 
 const SUB_KEY: (i32, i32, i32) = (2, 2, 1);
 
-pub const SPEC: CommandSpec = CommandSpec {
-    name: "object",
-    arity: -2,
-    flags: 0,
-    first_key: 0,
-    last_key: 0,
-    step: 0,
-    group: "generic",
-    since: "2.2.3",
-    summary: "A container for object introspection commands",
-    handler: |_, _| Err(CmdError::Syntax),
-    subcommands: &[
+pub const SPEC: CommandSpec = container(
+    "object",
+    0,
+    "generic",
+    "2.2.3",
+    "A container for object introspection commands",
+    &[
         spec(
             "encoding",
             3,
@@ -78,7 +73,7 @@ pub const SPEC: CommandSpec = CommandSpec {
             refcount,
         ),
     ],
-};
+);
 
 /// Redis's LFU counter value for a new object (`LFU_INIT_VAL`).
 const LFU_INIT_VAL: i64 = 5;

@@ -5,23 +5,18 @@
 
 use crate::cmd::connection::client::write_help;
 use crate::cmd::flags::*;
-use crate::cmd::table::{spec, NO_KEYS};
+use crate::cmd::table::{container, spec, NO_KEYS};
 use crate::cmd::{Args, CmdError, CommandSpec, Exec};
 
 const F: u32 = PUBSUB | LOADING | STALE;
 
-pub const SPEC: CommandSpec = CommandSpec {
-    name: "pubsub",
-    arity: -2,
-    flags: 0,
-    first_key: 0,
-    last_key: 0,
-    step: 0,
-    group: "pubsub",
-    since: "2.8.0",
-    summary: "A container for Pub/Sub commands",
-    handler: |_, _| Err(CmdError::Syntax),
-    subcommands: &[
+pub const SPEC: CommandSpec = container(
+    "pubsub",
+    0,
+    "pubsub",
+    "2.8.0",
+    "A container for Pub/Sub commands",
+    &[
         spec(
             "channels",
             -2,
@@ -83,7 +78,7 @@ pub const SPEC: CommandSpec = CommandSpec {
             help,
         ),
     ],
-};
+);
 
 fn channels(ex: &mut Exec, mut args: Args) -> Result<(), CmdError> {
     let pattern = args.next();

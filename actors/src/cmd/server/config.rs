@@ -7,23 +7,18 @@
 
 use crate::cmd::connection::client::write_help;
 use crate::cmd::flags::*;
-use crate::cmd::table::{spec, NO_KEYS};
+use crate::cmd::table::{container, spec, NO_KEYS};
 use crate::cmd::{Args, CmdError, CommandSpec, Exec};
 
 const F: u32 = ADMIN | NOSCRIPT | LOADING | STALE;
 
-pub const SPEC: CommandSpec = CommandSpec {
-    name: "config",
-    arity: -2,
-    flags: 0,
-    first_key: 0,
-    last_key: 0,
-    step: 0,
-    group: "server",
-    since: "2.0.0",
-    summary: "A container for server configuration commands",
-    handler: |_, _| Err(CmdError::Syntax),
-    subcommands: &[
+pub const SPEC: CommandSpec = container(
+    "config",
+    0,
+    "server",
+    "2.0.0",
+    "A container for server configuration commands",
+    &[
         spec(
             "get",
             -3,
@@ -75,7 +70,7 @@ pub const SPEC: CommandSpec = CommandSpec {
             help,
         ),
     ],
-};
+);
 
 fn get(ex: &mut Exec, args: Args) -> Result<(), CmdError> {
     let pairs = ex.server.config.get(args.rest());

@@ -7,24 +7,19 @@
 
 use crate::cmd::connection::client::write_help;
 use crate::cmd::flags::*;
-use crate::cmd::table::{spec, NO_KEYS};
+use crate::cmd::table::{container, spec, NO_KEYS};
 use crate::cmd::{Args, CmdError, CommandSpec, Exec};
 use crate::trace::LatencySeries;
 
 const F: u32 = ADMIN | NOSCRIPT | LOADING | STALE;
 
-pub const SPEC: CommandSpec = CommandSpec {
-    name: "latency",
-    arity: -2,
-    flags: 0,
-    first_key: 0,
-    last_key: 0,
-    step: 0,
-    group: "server",
-    since: "2.8.13",
-    summary: "A container for latency diagnostics commands",
-    handler: |_, _| Err(CmdError::Syntax),
-    subcommands: &[
+pub const SPEC: CommandSpec = container(
+    "latency",
+    0,
+    "server",
+    "2.8.13",
+    "A container for latency diagnostics commands",
+    &[
         spec(
             "doctor",
             2,
@@ -96,7 +91,7 @@ pub const SPEC: CommandSpec = CommandSpec {
             reset,
         ),
     ],
-};
+);
 
 fn latest(ex: &mut Exec, _: Args) -> Result<(), CmdError> {
     ex.out.array(ex.ks.latency.events.len());

@@ -7,23 +7,18 @@
 use crate::cmd::connection::client::write_help;
 use crate::cmd::flags::*;
 use crate::cmd::keys::glob::glob_match;
-use crate::cmd::table::{spec, NO_KEYS};
+use crate::cmd::table::{container, spec, NO_KEYS};
 use crate::cmd::{Args, CmdError, CommandSpec, Exec};
 
 const F: u32 = ADMIN | LOADING | STALE;
 
-pub const SPEC: CommandSpec = CommandSpec {
-    name: "mailbox",
-    arity: -2,
-    flags: 0,
-    first_key: 0,
-    last_key: 0,
-    step: 0,
-    group: "server",
-    since: "0.1.0",
-    summary: "A container for actor mailbox introspection commands (Redactor)",
-    handler: |_, _| Err(CmdError::Syntax),
-    subcommands: &[
+pub const SPEC: CommandSpec = container(
+    "mailbox",
+    0,
+    "server",
+    "0.1.0",
+    "A container for actor mailbox introspection commands (Redactor)",
+    &[
         spec(
             "list",
             -2,
@@ -65,7 +60,7 @@ pub const SPEC: CommandSpec = CommandSpec {
             help,
         ),
     ],
-};
+);
 
 fn list(ex: &mut Exec, mut args: Args) -> Result<(), CmdError> {
     let pattern = args.next();

@@ -6,23 +6,18 @@
 
 use crate::cmd::connection::client::write_help;
 use crate::cmd::flags::*;
-use crate::cmd::table::{spec, NO_KEYS};
+use crate::cmd::table::{container, spec, NO_KEYS};
 use crate::cmd::{Args, CmdError, CommandSpec, Exec};
 
 const F: u32 = ADMIN | LOADING | STALE;
 
-pub const SPEC: CommandSpec = CommandSpec {
-    name: "slowlog",
-    arity: -2,
-    flags: 0,
-    first_key: 0,
-    last_key: 0,
-    step: 0,
-    group: "server",
-    since: "2.2.12",
-    summary: "A container for slow log commands",
-    handler: |_, _| Err(CmdError::Syntax),
-    subcommands: &[
+pub const SPEC: CommandSpec = container(
+    "slowlog",
+    0,
+    "server",
+    "2.2.12",
+    "A container for slow log commands",
+    &[
         spec(
             "get",
             -2,
@@ -64,7 +59,7 @@ pub const SPEC: CommandSpec = CommandSpec {
             reset,
         ),
     ],
-};
+);
 
 fn get(ex: &mut Exec, args: Args) -> Result<(), CmdError> {
     let mut count = 10i64;
