@@ -71,7 +71,7 @@ pub async fn gather(sources: &Sources) -> String {
                 SentinelMaster {
                     name: s.inst.name.clone(),
                     address: s.current_address().to_string(),
-                    ok: !s.o_down && !s.inst.s_down,
+                    ok: s.status() == "ok",
                     slaves: s.replicas.len(),
                     ok_slaves: s
                         .replicas
@@ -318,7 +318,7 @@ fn replication(e: &mut Exposition, r: &ReplState, now_ms: u64) {
         for (i, rep) in r.replicas.iter().enumerate() {
             let (ip, port, state) = labels(i);
             let v = if lag {
-                (now_ms.saturating_sub(rep.last_ack_ms) / 1000) as f64
+                rep.lag_secs(now_ms) as f64
             } else {
                 rep.offset as f64
             };
@@ -338,7 +338,7 @@ fn replication(e: &mut Exposition, r: &ReplState, now_ms: u64) {
             "redis_master_link_up",
             Type::Gauge,
             "Whether the link to the master is up (replicas only).",
-            (m.state == "connected") as u8 as f64,
+            m.link_up() as u8 as f64,
         );
         e.single(
             "redis_slave_repl_offset",

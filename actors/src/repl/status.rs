@@ -18,6 +18,13 @@ pub struct ReplicaInfo {
     pub last_ack_ms: u64,
 }
 
+impl ReplicaInfo {
+    /// INFO's `lag`: whole seconds since its last acknowledgement.
+    pub fn lag_secs(&self, now_ms: u64) -> u64 {
+        now_ms.saturating_sub(self.last_ack_ms) / 1000
+    }
+}
+
 /// The link to our master, when we are a replica.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MasterInfo {
@@ -36,6 +43,13 @@ pub struct MasterInfo {
     pub sync_start_ms: u64,
     /// Offset of the stream processed so far.
     pub offset: i64,
+}
+
+impl MasterInfo {
+    /// INFO's `master_link_status:up`.
+    pub fn link_up(&self) -> bool {
+        self.state == "connected"
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -177,16 +177,10 @@ pub fn peer_fields(p: &super::state::Peer, now: u64, pending_commands: usize) ->
 /// INFO's `masterN:` line: `name=..,status=ok|sdown|odown,address=ip:port,slaves=N,sentinels=N`
 /// (the Sentinels count includes this one).
 pub fn info_master_line(i: usize, m: &MasterState, addr: &Addr, sentinels: usize) -> String {
-    let status = if m.o_down {
-        "odown"
-    } else if m.inst.s_down {
-        "sdown"
-    } else {
-        "ok"
-    };
     format!(
-        "master{i}:name={},status={status},address={addr},slaves={},sentinels={}",
+        "master{i}:name={},status={},address={addr},slaves={},sentinels={}",
         m.inst.name,
+        m.status(),
         m.replicas.len(),
         sentinels
     )

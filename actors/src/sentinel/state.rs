@@ -976,6 +976,17 @@ impl MasterState {
         step.action(Action::FlushConfig);
     }
 
+    /// INFO sentinel's `status`: `odown`, `sdown` or `ok`.
+    pub fn status(&self) -> &'static str {
+        if self.o_down {
+            "odown"
+        } else if self.inst.s_down {
+            "sdown"
+        } else {
+            "ok"
+        }
+    }
+
     /// `sentinelMasterLooksSane`: up, says it is a master, and its INFO is fresh (younger
     /// than `2 * info-period`).
     pub fn looks_sane(&self, now: u64) -> bool {

@@ -556,7 +556,7 @@ fn replication(ex: &Exec, o: &mut String) {
             line(o, "role", "slave");
             line(o, "master_host", &m.host);
             line(o, "master_port", m.port);
-            let up = m.state == "connected";
+            let up = m.link_up();
             line(o, "master_link_status", if up { "up" } else { "down" });
             line(
                 o,
@@ -610,7 +610,7 @@ fn replication(ex: &Exec, o: &mut String) {
                 r.port,
                 r.state,
                 r.offset,
-                secs(r.last_ack_ms)
+                r.lag_secs(now)
             ),
         );
     }
